@@ -1,0 +1,14 @@
+# One interface target carries the language standard, warnings and sanitizers.
+add_library(rally_options INTERFACE)
+target_compile_features(rally_options INTERFACE cxx_std_20)
+target_compile_options(rally_options INTERFACE -Wall -Wextra -Wpedantic)
+if(RALLY_WERROR)
+  target_compile_options(rally_options INTERFACE -Werror)
+endif()
+if(RALLY_SANITIZERS)
+  target_compile_options(rally_options INTERFACE -fsanitize=${RALLY_SANITIZERS} -fno-omit-frame-pointer)
+  target_link_options(rally_options INTERFACE -fsanitize=${RALLY_SANITIZERS})
+endif()
+# Asio: no deprecated interfaces, and the io_context is driven by exactly one thread.
+target_compile_definitions(rally_options INTERFACE
+  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)

@@ -1,0 +1,218 @@
+#pragma once
+
+// The one protocol header: every message the actors exchange, with the seed's names
+// (../shared/seed/rally-actor-system.md). Each is a plain struct with an `inspect`
+// overload and is registered with the actor system, so any of them can cross a process
+// boundary.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "rally/common/race_config.hpp"
+#include "rally/driver/allocation.hpp"
+#include "rally/track/track.hpp"
+
+namespace caf {
+class actor_system_config;
+}
+
+namespace rally::actors {
+
+// A unit of track preparation: one corpus document file to check and index.
+struct PreparationTask {
+  std::string track_directory;
+  std::string corpus;
+  std::string source_file;
+  std::uint64_t document_count = 0;
+  std::uint64_t uncompressed_bytes = 0;  // 0: not checked
+  bool includes_action_and_meta_data = false;  // two lines per document
+};
+
+struct PrepareBenchmark {
+  RaceConfig config;
+  track::TrackFiles track;
+};
+struct Bootstrap {
+  std::uint32_t id = 0;
+  std::string host;
+};
+struct ReadyForWork {};
+struct PrepareTrack {
+  RaceConfig config;
+  track::TrackFiles track;
+};
+struct StartTaskLoop {
+  std::string host;
+};
+struct DoTask {
+  PreparationTask task;
+};
+struct WakeupMessage {};
+struct WorkerIdle {};
+struct TrackPrepared {
+  std::string host;
+};
+struct PreparationComplete {
+  std::string distribution;
+  std::string version;
+};
+struct StartBenchmark {};
+struct StartWorker {
+  std::uint32_t worker_id = 0;
+  RaceConfig config;
+  track::TrackFiles track;
+  std::vector<driver::ClientTask> tasks;
+};
+struct Drive {
+  std::uint32_t step = 0;
+  std::int64_t start_ns = 0;  // the coordinator's monotonic clock
+};
+struct UpdateSamples {
+  std::uint32_t worker_id = 0;
+  std::string samples;  // metrics::encode_intervals blob
+};
+struct JoinPointReached {
+  std::uint32_t worker_id = 0;
+  std::uint32_t join_point = 0;
+};
+struct TaskFinished {
+  std::string results;  // JSON array of metrics::TaskResult
+};
+struct BenchmarkComplete {};
+struct BenchmarkFailure {
+  std::string reason;
+};
+
+// Worker-internal: its io thread hands results to the actor in batches.
+struct SamplesReady {
+  std::string samples;
+};
+struct StepDone {
+  std::uint32_t step = 0;
+  bool ok = true;
+  std::string failure;
+  std::string samples;
+};
+
+// Registers every message type; must run on every node of the actor system.
+void register_message_types(caf::actor_system_config& cfg);
+
+}  // namespace rally::actors
+
+namespace rally {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HostPort& x) {
+  return f(caf::meta::type_name("HostPort"), x.host, x.port);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
+  return f(caf::meta::type_name("RaceConfig"), x.race_id, x.race_timestamp, x.track_path, x.challenge,
+           x.target_hosts, x.report_file, x.report_format, x.races_dir, x.test_mode, x.on_error,
+           x.worker_count, x.request_timeout_ms, x.connect_timeout_ms, x.sample_interval_ms,
+           x.join_timeout_ms);
+}
+
+namespace track {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TrackFiles& x) {
+  return f(caf::meta::type_name("TrackFiles"), x.track_file, x.contents);
+}
+}  // namespace track
+
+namespace driver {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ClientTask& x) {
+  return f(caf::meta::type_name("ClientTask"), x.step, x.task, x.client_index, x.task_clients,
+           x.global_client);
+}
+}  // namespace driver
+
+namespace actors {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PreparationTask& x) {
+  return f(caf::meta::type_name("PreparationTask"), x.track_directory, x.corpus, x.source_file, x.document_count,
+           x.uncompressed_bytes, x.includes_action_and_meta_data);
+}
+
+#define RALLY_EMPTY_MESSAGE(T)                                         \
+  template <class Inspector>                                           \
+  typename Inspector::result_type inspect(Inspector& f, T&) {          \
+    return f(caf::meta::type_name(#T));                                \
+  }
+
+RALLY_EMPTY_MESSAGE(ReadyForWork)
+RALLY_EMPTY_MESSAGE(WakeupMessage)
+RALLY_EMPTY_MESSAGE(WorkerIdle)
+RALLY_EMPTY_MESSAGE(StartBenchmark)
+RALLY_EMPTY_MESSAGE(BenchmarkComplete)
+#undef RALLY_EMPTY_MESSAGE
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PrepareBenchmark& x) {
+  return f(caf::meta::type_name("PrepareBenchmark"), x.config, x.track);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Bootstrap& x) {
+  return f(caf::meta::type_name("Bootstrap"), x.id, x.host);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PrepareTrack& x) {
+  return f(caf::meta::type_name("PrepareTrack"), x.config, x.track);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StartTaskLoop& x) {
+  return f(caf::meta::type_name("StartTaskLoop"), x.host);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DoTask& x) {
+  return f(caf::meta::type_name("DoTask"), x.task);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TrackPrepared& x) {
+  return f(caf::meta::type_name("TrackPrepared"), x.host);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PreparationComplete& x) {
+  return f(caf::meta::type_name("PreparationComplete"), x.distribution, x.version);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StartWorker& x) {
+  return f(caf::meta::type_name("StartWorker"), x.worker_id, x.config, x.track, x.tasks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Drive& x) {
+  return f(caf::meta::type_name("Drive"), x.step, x.start_ns);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, UpdateSamples& x) {
+  return f(caf::meta::type_name("UpdateSamples"), x.worker_id, x.samples);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, JoinPointReached& x) {
+  return f(caf::meta::type_name("JoinPointReached"), x.worker_id, x.join_point);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TaskFinished& x) {
+  return f(caf::meta::type_name("TaskFinished"), x.results);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SamplesReady& x) {
+  return f(caf::meta::type_name("SamplesReady"), x.samples);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StepDone& x) {
+  return f(caf::meta::type_name("StepDone"), x.step, x.ok, x.failure, x.samples);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BenchmarkFailure& x) {
+  return f(caf::meta::type_name("BenchmarkFailure"), x.reason);
+}
+
+}  // namespace actors
+}  // namespace rally

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rally/common/host.hpp"
+
+namespace rally {
+
+enum class OnError : std::uint8_t { continue_on_error, abort };
+
+// The options of one race, parsed once at the edge (the CLI) and passed by const&.
+// It crosses process boundaries inside messages, so it holds only plain values.
+struct RaceConfig {
+  std::string race_id;
+  std::string race_timestamp;
+  std::string track_path;
+  std::string challenge;  // empty: the track's default challenge
+  std::vector<HostPort> target_hosts{HostPort{"127.0.0.1", 9200}};
+  std::string report_file;
+  std::string report_format = "markdown";
+  std::string races_dir;  // ~/.rally/benchmarks/races
+  bool test_mode = false;
+  OnError on_error = OnError::continue_on_error;
+  std::uint32_t worker_count = 0;       // 0: one Worker per available CPU
+  std::uint32_t request_timeout_ms = 60'000;
+  std::uint32_t connect_timeout_ms = 10'000;
+  std::uint32_t sample_interval_ms = 1'000;  // Worker -> Driver UpdateSamples period
+  std::uint32_t join_timeout_ms = 0;         // 0: derived from the request timeout
+};
+
+}  // namespace rally

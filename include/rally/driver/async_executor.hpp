@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "rally/client/bulk_reader.hpp"
+#include "rally/client/http_connection.hpp"
+#include "rally/common/race_config.hpp"
+#include "rally/driver/allocation.hpp"
+#include "rally/metrics/sample_collector.hpp"
+#include "rally/track/track.hpp"
+
+namespace rally::driver {
+
+struct StepOutcome {
+  std::uint32_t step = 0;
+  bool ok = true;
+  std::string failure;  // why the race must stop, naming task and host
+};
+
+// Runs a Worker's simulated clients on its io_context: one coroutine per client task,
+// each with its own keep-alive connection, recording every request into the Worker's
+// SampleCollector. Lives on the io thread only.
+class AsyncExecutor {
+ public:
+  AsyncExecutor(boost::asio::io_context& io, const track::Track& track, const track::Challenge& challenge,
+                const RaceConfig& config, metrics::SampleCollector& samples);
+  ~AsyncExecutor();
+
+  // Starts the given client tasks of `step` at `start` (monotonic ns); `done` is called
+  // on the io thread once every client has finished or the step was aborted.
+  void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
+                std::function<void(StepOutcome)> done);
+
+ private:
+  struct Client;
+  struct StepState;
+
+  Client& client(std::uint32_t global_id);
+  void run_client(std::shared_ptr<StepState> state, ClientTask task);
+
+  boost::asio::io_context& io_;
+  const track::Track& track_;
+  const track::Challenge& challenge_;
+  const RaceConfig& config_;
+  metrics::SampleCollector& samples_;
+  client::CorpusCache corpora_;
+  std::vector<std::unique_ptr<Client>> clients_;
+};
+
+}  // namespace rally::driver

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rally/common/clock.hpp"
+#include "rally/common/race_config.hpp"
+#include "rally/driver/allocation.hpp"
+#include "rally/metrics/task_metrics.hpp"
+#include "rally/metrics/task_result.hpp"
+#include "rally/track/track.hpp"
+
+namespace rally::driver {
+
+// What the Driver asks of the actor world. DriverActor implements it by sending the
+// seed's messages; tests implement it by recording the calls.
+class DriverTarget {
+ public:
+  virtual ~DriverTarget() = default;
+  virtual void prepare_track(const std::string& host) = 0;  // a TrackPreparationActor on `host`
+  virtual void on_preparation_complete() = 0;
+  virtual void create_worker(std::uint32_t worker_id, const std::string& host) = 0;
+  virtual void start_worker(std::uint32_t worker_id, const std::vector<ClientTask>& tasks) = 0;
+  virtual void drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) = 0;
+  virtual void on_task_finished(const std::vector<metrics::TaskResult>& results) = 0;
+  virtual void on_benchmark_complete() = 0;
+  virtual void on_benchmark_failure(const std::string& reason) = 0;
+  virtual void show_progress(const std::string& line) = 0;
+};
+
+// Rally's Driver: prepares the track on every load-driver host, allocates clients to
+// Workers, moves all Workers through the schedule's join points together, merges their
+// samples and turns them into task results. Knows nothing of CAF; time comes in as `now`.
+class Driver {
+ public:
+  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track,
+         std::size_t worker_capacity);
+
+  void prepare_benchmark();
+  void track_prepared(const std::string& host);
+  void start_benchmark(Nanos now);
+  void joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point, Nanos now);
+  void update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now);
+  // Periodic: progress lines and the liveness of Workers.
+  void post_process_samples(Nanos now);
+  void worker_lost(std::uint32_t worker_id, const std::string& reason);
+
+  [[nodiscard]] bool finished() const { return phase_ == Phase::done; }
+  [[nodiscard]] const Allocation* allocation() const { return allocation_ ? &*allocation_ : nullptr; }
+  [[nodiscard]] std::uint32_t current_step() const { return current_step_; }
+
+ private:
+  enum class Phase { idle, preparing, prepared, running, done };
+
+  void fail(const std::string& reason);
+  void finish_step(std::uint32_t step);
+  [[nodiscard]] std::string progress_line(Nanos now) const;
+  [[nodiscard]] Nanos stall_timeout() const;
+
+  DriverTarget& target_;
+  const RaceConfig& config_;
+  const track::Track& track_;
+  const track::Challenge& challenge_;
+  std::size_t worker_capacity_;
+  std::vector<std::string> hosts_{"localhost"};
+  std::size_t hosts_prepared_ = 0;
+  Phase phase_ = Phase::idle;
+  std::optional<Allocation> allocation_;
+  static constexpr std::int64_t no_join_point = -1;
+  std::vector<std::int64_t> worker_join_point_;  // the join point each worker last reached
+  std::vector<Nanos> worker_last_seen_;
+  std::uint32_t current_step_ = 0;
+  Nanos step_start_ = 0;
+  std::string last_progress_;
+  metrics::TaskMetrics metrics_;
+};
+
+}  // namespace rally::driver

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rally/common/race_config.hpp"
+#include "rally/metrics/task_result.hpp"
+#include "rally/track/track.hpp"
+
+namespace rally::race {
+
+struct ClusterDescription {
+  std::string distribution;
+  std::string version;
+};
+
+// Rally's BenchmarkCoordinator: loads the track, collects task results, and at the end
+// prints the report and stores the race. Plain logic; BenchmarkActor drives it.
+class BenchmarkCoordinator {
+ public:
+  BenchmarkCoordinator(const RaceConfig& config, std::ostream& out, std::ostream& err);
+
+  // Loads and validates the track. Throws RallyError on any problem with it.
+  const track::Track& setup();
+  void on_preparation_complete(const ClusterDescription& cluster);
+  void on_benchmark_started() { started_ = true; }
+  void on_task_finished(const std::vector<metrics::TaskResult>& results);
+  // Prints the report, writes the report file and race.json. Returns the exit code.
+  int on_benchmark_complete();
+  // Reports the failure; stores the race marked failed if any load was sent.
+  int on_benchmark_failure(const std::string& reason);
+
+  [[nodiscard]] const std::vector<metrics::TaskResult>& results() const { return results_; }
+
+ private:
+  std::string store_race(const std::string& status, const std::string& failure);
+
+  const RaceConfig& config_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::optional<track::Track> track_;
+  ClusterDescription cluster_;
+  bool started_ = false;
+  std::vector<metrics::TaskResult> results_;
+};
+
+}  // namespace rally::race

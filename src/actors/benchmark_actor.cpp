@@ -1,0 +1,74 @@
+#include "benchmark_actor.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "atoms.hpp"
+#include "driver_actor.hpp"
+#include "rally/actors/messages.hpp"
+#include "rally/actors/trace.hpp"
+#include "rally/common/errors.hpp"
+
+namespace rally::actors {
+
+BenchmarkActor::BenchmarkActor(caf::actor_config& cfg, RaceConfig config, std::ostream* out, std::ostream* err)
+    : caf::event_based_actor(cfg), config_(std::move(config)), coordinator_(config_, *out, *err) {}
+
+void BenchmarkActor::finish(int exit_code) {
+  if (finished_) return;
+  finished_ = true;
+  promise_.deliver(exit_code);
+  if (driver_) {
+    trace("BenchmarkActor", "DriverActor", "ActorExitRequest");
+    send_exit(driver_, caf::exit_reason::user_shutdown);
+  }
+  quit();
+}
+
+void BenchmarkActor::on_exit() { driver_ = caf::actor{}; }
+
+caf::behavior BenchmarkActor::make_behavior() {
+  set_down_handler([this](caf::down_msg& msg) {
+    if (!finished_ && msg.source == driver_)
+      finish(coordinator_.on_benchmark_failure("the DriverActor stopped unexpectedly: " + to_string(msg.reason)));
+  });
+  return {
+      [this](run_atom) -> caf::result<int> {
+        promise_ = make_response_promise();
+        try {
+          const auto& track = coordinator_.setup();
+          driver_ = spawn<DriverActor, caf::detached + caf::monitored>();
+          trace("BenchmarkActor", "DriverActor", "PrepareBenchmark");
+          send(driver_, PrepareBenchmark{config_, track.files});
+        } catch (const RallyError& e) {
+          finish(coordinator_.on_benchmark_failure(e.what()));
+        }
+        return promise_;
+      },
+      [this](const PreparationComplete& msg) {
+        coordinator_.on_preparation_complete({msg.distribution, msg.version});
+        coordinator_.on_benchmark_started();
+        trace("BenchmarkActor", "DriverActor", "StartBenchmark");
+        send(driver_, StartBenchmark{});
+      },
+      [this](const TaskFinished& msg) {
+        auto json = nlohmann::json::parse(msg.results, nullptr, false);
+        if (!json.is_array()) {
+          finish(coordinator_.on_benchmark_failure("the DriverActor sent unreadable task results"));
+          return;
+        }
+        coordinator_.on_task_finished(json.get<std::vector<metrics::TaskResult>>());
+      },
+      [this](BenchmarkComplete) {
+        int code = exit_error;
+        try {
+          code = coordinator_.on_benchmark_complete();
+        } catch (const RallyError& e) {
+          code = coordinator_.on_benchmark_failure(e.what());
+        }
+        finish(code);
+      },
+      [this](const BenchmarkFailure& msg) { finish(coordinator_.on_benchmark_failure(msg.reason)); },
+  };
+}
+
+}  // namespace rally::actors

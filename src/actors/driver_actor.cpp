@@ -1,0 +1,189 @@
+#include "driver_actor.hpp"
+
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/message.hpp>
+#include <nlohmann/json.hpp>
+
+#include "rally/actors/trace.hpp"
+#include "rally/client/cluster_probe.hpp"
+#include "rally/common/cpu.hpp"
+#include "rally/common/errors.hpp"
+#include "rally/track/track_loader.hpp"
+
+namespace rally::actors {
+
+DriverActor::DriverActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+
+void DriverActor::on_exit() {
+  benchmark_actor_ = caf::actor{};
+  workers_.clear();
+  track_preparers_.clear();
+}
+
+caf::behavior DriverActor::make_behavior() {
+  set_down_handler([this](caf::down_msg& msg) {
+    if (done_ || !driver_) return;
+    for (std::uint32_t w = 0; w < workers_.size(); ++w) {
+      if (workers_[w] && workers_[w].address() == msg.source) {
+        driver_->worker_lost(w, to_string(msg.reason));
+        return;
+      }
+    }
+    for (const auto& [host, tpa] : track_preparers_) {
+      if (tpa.address() == msg.source) {
+        on_benchmark_failure("track preparation on " + host + " stopped: " + to_string(msg.reason));
+        return;
+      }
+    }
+  });
+  set_exit_handler([this](caf::exit_msg& msg) {
+    stop_children();
+    quit(msg.reason);
+  });
+  return {
+      [this](const PrepareBenchmark& msg) {
+        benchmark_actor_ = caf::actor_cast<caf::actor>(current_sender());
+        on_prepare_benchmark(msg);
+      },
+      [this](ReadyForWork) {
+        // A TrackPreparationActor is bootstrapped: hand it the track.
+        auto sender = caf::actor_cast<caf::actor>(current_sender());
+        trace("DriverActor", "TrackPreparationActor", "PrepareTrack");
+        send(sender, PrepareTrack{config_, track_->files});
+      },
+      [this](const TrackPrepared& msg) {
+        auto it = track_preparers_.find(msg.host);
+        if (it != track_preparers_.end()) {
+          demonitor(it->second);
+          trace("DriverActor", "TrackPreparationActor", "ActorExitRequest");
+          send_exit(it->second, caf::exit_reason::user_shutdown);
+          track_preparers_.erase(it);
+        }
+        driver_->track_prepared(msg.host);
+      },
+      [this](StartBenchmark) {
+        driver_->start_benchmark(monotonic_ns());
+        schedule_wakeup();
+      },
+      [this](const UpdateSamples& msg) { driver_->update_samples(msg.worker_id, msg.samples, monotonic_ns()); },
+      [this](const JoinPointReached& msg) {
+        driver_->joinpoint_reached(msg.worker_id, msg.join_point, monotonic_ns());
+      },
+      [this](WakeupMessage) {
+        if (done_) return;
+        driver_->post_process_samples(monotonic_ns());
+        schedule_wakeup();
+      },
+      [this](const BenchmarkFailure& msg) { on_benchmark_failure(msg.reason); },
+  };
+}
+
+void DriverActor::schedule_wakeup() {
+  if (!done_) delayed_send(this, std::chrono::milliseconds(config_.sample_interval_ms), WakeupMessage{});
+}
+
+void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
+  config_ = msg.config;
+  try {
+    track_ = track::load_track(msg.track, track::LoadOptions{config_.test_mode});
+    // Rally checks the cluster before anything else: an unreachable target fails here.
+    client::Timeouts timeouts{std::chrono::milliseconds(config_.connect_timeout_ms),
+                              std::chrono::milliseconds(config_.request_timeout_ms)};
+    for (const auto& host : config_.target_hosts) {
+      auto info = client::probe_cluster(host, timeouts);
+      cluster_distribution_ = info.distribution;
+      cluster_version_ = info.version;
+    }
+    std::cerr << "[INFO] Racing on " << cluster_distribution_ << " " << cluster_version_ << " at "
+              << config_.target_hosts.front().to_string() << "\n";
+    std::size_t capacity = config_.worker_count > 0 ? config_.worker_count : available_cpus();
+    driver::DriverTarget& target = *this;
+    driver_ = std::make_unique<driver::Driver>(target, config_, *track_, capacity);
+    driver_->prepare_benchmark();
+  } catch (const RallyError& e) {
+    on_benchmark_failure(e.what());
+  }
+}
+
+void DriverActor::prepare_track(const std::string& host) {
+  auto tpa = home_system().spawn<caf::actor>("TrackPreparationActor", caf::make_message());
+  if (!tpa) {
+    on_benchmark_failure("cannot start track preparation on " + host + ": " + home_system().render(tpa.error()));
+    return;
+  }
+  monitor(*tpa);
+  track_preparers_[host] = *tpa;
+  trace("DriverActor", "TrackPreparationActor", "Bootstrap");
+  send(*tpa, Bootstrap{0, host});
+}
+
+void DriverActor::on_preparation_complete() {
+  trace("DriverActor", "BenchmarkActor", "PreparationComplete");
+  send(benchmark_actor_, PreparationComplete{cluster_distribution_, cluster_version_});
+}
+
+void DriverActor::create_worker(std::uint32_t worker_id, const std::string& host) {
+  auto worker = home_system().spawn<caf::actor>("Worker", caf::make_message());
+  if (!worker) {
+    on_benchmark_failure("cannot start Worker " + std::to_string(worker_id) + " on " + host + ": " +
+                         home_system().render(worker.error()));
+    return;
+  }
+  monitor(*worker);
+  if (workers_.size() <= worker_id) workers_.resize(worker_id + 1);
+  workers_[worker_id] = *worker;
+  trace("DriverActor", "Worker", "Bootstrap");
+  send(*worker, Bootstrap{worker_id, host});
+}
+
+void DriverActor::start_worker(std::uint32_t worker_id, const std::vector<driver::ClientTask>& tasks) {
+  if (worker_id >= workers_.size() || !workers_[worker_id]) return;
+  trace("DriverActor", "Worker", "StartWorker");
+  send(workers_[worker_id], StartWorker{worker_id, config_, track_->files, tasks});
+}
+
+void DriverActor::drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) {
+  trace("DriverActor", "Worker", "Drive");
+  send(workers_.at(worker_id), Drive{step, start});
+}
+
+void DriverActor::on_task_finished(const std::vector<metrics::TaskResult>& results) {
+  trace("DriverActor", "BenchmarkActor", "TaskFinished");
+  send(benchmark_actor_, TaskFinished{nlohmann::json(results).dump()});
+}
+
+void DriverActor::on_benchmark_complete() {
+  done_ = true;
+  stop_children();
+  trace("DriverActor", "BenchmarkActor", "BenchmarkComplete");
+  send(benchmark_actor_, BenchmarkComplete{});
+}
+
+void DriverActor::on_benchmark_failure(const std::string& reason) {
+  if (done_) return;
+  done_ = true;
+  stop_children();
+  trace("DriverActor", "BenchmarkActor", "BenchmarkFailure");
+  send(benchmark_actor_, BenchmarkFailure{reason});
+}
+
+void DriverActor::show_progress(const std::string& line) { std::cerr << line << "\n" << std::flush; }
+
+void DriverActor::stop_children() {
+  for (auto& worker : workers_) {
+    if (!worker) continue;
+    demonitor(worker);
+    trace("DriverActor", "Worker", "ActorExitRequest");
+    send_exit(worker, caf::exit_reason::user_shutdown);
+  }
+  workers_.clear();
+  for (auto& [host, tpa] : track_preparers_) {
+    demonitor(tpa);
+    send_exit(tpa, caf::exit_reason::user_shutdown);
+  }
+  track_preparers_.clear();
+}
+
+}  // namespace rally::actors

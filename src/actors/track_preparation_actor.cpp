@@ -1,0 +1,101 @@
+#include "track_preparation_actor.hpp"
+
+#include <algorithm>
+
+#include <caf/actor_system.hpp>
+#include <caf/message.hpp>
+
+#include "rally/actors/trace.hpp"
+#include "rally/common/cpu.hpp"
+#include "rally/common/errors.hpp"
+#include "rally/track/track_loader.hpp"
+
+namespace rally::actors {
+
+std::vector<PreparationTask> preparation_plan(const track::Track& track) {
+  std::vector<PreparationTask> plan;
+  for (const auto& corpus : track.corpora) {
+    for (const auto& doc : corpus.documents) {
+      plan.push_back(PreparationTask{track.directory, corpus.name, doc.source_file, doc.document_count,
+                                     doc.uncompressed_bytes.value_or(0), doc.includes_action_and_meta_data});
+    }
+  }
+  return plan;
+}
+
+TrackPreparationActor::TrackPreparationActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+
+void TrackPreparationActor::fail(const std::string& reason) {
+  trace("TrackPreparationActor", "DriverActor", "BenchmarkFailure");
+  send(driver_, BenchmarkFailure{reason});
+}
+
+void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
+  try {
+    auto track = track::load_track(msg.track, track::LoadOptions{msg.config.test_mode});
+    for (auto& task : preparation_plan(track)) tasks_.push_back(std::move(task));
+  } catch (const RallyError& e) {
+    fail(e.what());
+    return;
+  }
+  auto count = std::max<std::size_t>(1, std::min(available_cpus(), tasks_.size()));
+  for (std::size_t i = 0; i < count; ++i) {
+    auto executor = home_system().spawn<caf::actor>("TaskExecutionActor", caf::make_message());
+    if (!executor) {
+      fail("cannot start a TaskExecutionActor on " + host_ + ": " + home_system().render(executor.error()));
+      return;
+    }
+    monitor(*executor);
+    executors_.push_back(*executor);
+    trace("TrackPreparationActor", "TaskExecutionActor", "StartTaskLoop");
+    send(*executor, StartTaskLoop{host_});
+  }
+}
+
+void TrackPreparationActor::on_exit() {
+  driver_ = caf::actor{};
+  executors_.clear();
+}
+
+caf::behavior TrackPreparationActor::make_behavior() {
+  set_exit_handler([this](caf::exit_msg& msg) {
+    for (auto& executor : executors_) {
+      demonitor(executor);
+      trace("TrackPreparationActor", "TaskExecutionActor", "ActorExitRequest");
+      send_exit(executor, msg.reason);
+    }
+    quit(msg.reason);
+  });
+  set_down_handler([this](caf::down_msg& msg) {
+    fail("a TaskExecutionActor on " + host_ + " stopped: " + to_string(msg.reason));
+  });
+  return {
+      [this](const Bootstrap& msg) {
+        host_ = msg.host;
+        driver_ = caf::actor_cast<caf::actor>(current_sender());
+        trace("TrackPreparationActor", "DriverActor", "ReadyForWork");
+        send(driver_, ReadyForWork{});
+      },
+      [this](const PrepareTrack& msg) { on_prepare_track(msg); },
+      [this](ReadyForWork) {
+        auto executor = caf::actor_cast<caf::actor>(current_sender());
+        if (tasks_.empty()) {
+          trace("TrackPreparationActor", "TaskExecutionActor", "WorkerIdle");
+          send(executor, WorkerIdle{});
+          return;
+        }
+        trace("TrackPreparationActor", "TaskExecutionActor", "DoTask");
+        send(executor, DoTask{tasks_.front()});
+        tasks_.pop_front();
+      },
+      [this](WorkerIdle) {
+        if (++idle_ == executors_.size()) {
+          trace("TrackPreparationActor", "DriverActor", "TrackPrepared");
+          send(driver_, TrackPrepared{host_});
+        }
+      },
+      [this](const BenchmarkFailure& msg) { fail(msg.reason); },
+  };
+}
+
+}  // namespace rally::actors

@@ -1,0 +1,55 @@
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include <caf/actor_system_config.hpp>
+
+#include "rally/actors/messages.hpp"
+#include "rally/actors/trace.hpp"
+
+namespace rally::actors {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<HostPort>("HostPort")
+      .add_message_type<RaceConfig>("RaceConfig")
+      .add_message_type<track::TrackFiles>("TrackFiles")
+      .add_message_type<driver::ClientTask>("ClientTask")
+      .add_message_type<PreparationTask>("PreparationTask")
+      .add_message_type<PrepareBenchmark>("PrepareBenchmark")
+      .add_message_type<Bootstrap>("Bootstrap")
+      .add_message_type<ReadyForWork>("ReadyForWork")
+      .add_message_type<PrepareTrack>("PrepareTrack")
+      .add_message_type<StartTaskLoop>("StartTaskLoop")
+      .add_message_type<DoTask>("DoTask")
+      .add_message_type<WakeupMessage>("WakeupMessage")
+      .add_message_type<WorkerIdle>("WorkerIdle")
+      .add_message_type<TrackPrepared>("TrackPrepared")
+      .add_message_type<PreparationComplete>("PreparationComplete")
+      .add_message_type<StartBenchmark>("StartBenchmark")
+      .add_message_type<StartWorker>("StartWorker")
+      .add_message_type<Drive>("Drive")
+      .add_message_type<UpdateSamples>("UpdateSamples")
+      .add_message_type<JoinPointReached>("JoinPointReached")
+      .add_message_type<TaskFinished>("TaskFinished")
+      .add_message_type<BenchmarkComplete>("BenchmarkComplete")
+      .add_message_type<BenchmarkFailure>("BenchmarkFailure")
+      .add_message_type<SamplesReady>("SamplesReady")
+      .add_message_type<StepDone>("StepDone");
+}
+
+namespace {
+std::atomic<std::shared_ptr<TraceSink>*> sink_slot{nullptr};
+}
+
+void set_trace_sink(TraceSink sink) {
+  // Leaked on purpose: actors of a finished system may still hold the pointer briefly.
+  auto* holder = sink ? new std::shared_ptr<TraceSink>(std::make_shared<TraceSink>(std::move(sink))) : nullptr;
+  sink_slot.store(holder);
+}
+
+void trace(std::string_view from, std::string_view to, std::string_view message) {
+  auto* holder = sink_slot.load(std::memory_order_acquire);
+  if (holder && *holder) (**holder)(from, to, message);
+}
+
+}  // namespace rally::actors

@@ -1,0 +1,138 @@
+#include "rally/driver/async_executor.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "rally/client/runner.hpp"
+#include "rally/common/errors.hpp"
+
+namespace rally::driver {
+
+namespace asio = boost::asio;
+
+struct AsyncExecutor::Client {
+  Client(asio::io_context& io, HostPort target, client::Timeouts timeouts)
+      : connection(io.get_executor(), std::move(target), timeouts), context{connection, {}, {}} {}
+  client::HttpConnection connection;
+  client::ClientContext context;
+};
+
+struct AsyncExecutor::StepState {
+  std::uint32_t step = 0;
+  Nanos start = 0;
+  std::size_t running = 0;
+  bool aborted = false;
+  std::string failure;
+  std::function<void(StepOutcome)> done;
+
+  void abort(std::string why) {
+    if (aborted) return;
+    aborted = true;
+    failure = std::move(why);
+  }
+  void client_finished() {
+    if (--running == 0 && done) {
+      auto callback = std::move(done);
+      callback(StepOutcome{step, !aborted, failure});
+    }
+  }
+};
+
+AsyncExecutor::AsyncExecutor(asio::io_context& io, const track::Track& track, const track::Challenge& challenge,
+                             const RaceConfig& config, metrics::SampleCollector& samples)
+    : io_(io), track_(track), challenge_(challenge), config_(config), samples_(samples) {}
+
+AsyncExecutor::~AsyncExecutor() = default;
+
+AsyncExecutor::Client& AsyncExecutor::client(std::uint32_t global_id) {
+  if (clients_.size() <= global_id) clients_.resize(global_id + 1);
+  auto& slot = clients_[global_id];
+  if (!slot) {
+    const auto& hosts = config_.target_hosts;
+    client::Timeouts timeouts{std::chrono::milliseconds(config_.connect_timeout_ms),
+                              std::chrono::milliseconds(config_.request_timeout_ms)};
+    slot = std::make_unique<Client>(io_, hosts[global_id % hosts.size()], timeouts);
+  }
+  return *slot;
+}
+
+void AsyncExecutor::run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
+                             std::function<void(StepOutcome)> done) {
+  samples_.begin_step(step, start);
+  auto state = std::make_shared<StepState>();
+  state->step = step;
+  state->start = start;
+  state->done = std::move(done);
+  state->running = tasks.size() + 1;  // +1 holds the step open while clients start
+  for (const auto& task : tasks) run_client(state, task);
+  state->client_finished();
+}
+
+void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) {
+  auto body = [this, state, ct]() -> asio::awaitable<void> {
+    const track::Task& task = challenge_.schedule.at(ct.step).tasks.at(ct.task);
+    const track::Operation& op = task.operation;
+    Client& c = client(ct.global_client);
+    if (op.type == track::OperationType::bulk) {
+      c.context.bulk.emplace(client::partition_corpora(track_, std::get<track::BulkParams>(op.params),
+                                                       ct.client_index, ct.task_clients, corpora_));
+    } else {
+      c.context.bulk.reset();
+    }
+    // Wait for the step's common start time, so that all Workers begin together.
+    if (auto wait = state->start - monotonic_ns(); wait > 0) {
+      asio::steady_timer timer(io_, std::chrono::nanoseconds(wait));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    const std::uint64_t warmup = task.warmup_iterations.value_or(0);
+    const bool finite_source = op.type == track::OperationType::bulk;
+    // Which loop a task runs: iterations if set; else a finite source until it is used up;
+    // else one request per client.
+    const std::uint64_t total = task.iterations ? warmup + *task.iterations
+                                : finite_source ? UINT64_MAX
+                                                : warmup + 1;
+    for (std::uint64_t i = 0; i < total && !state->aborted; ++i) {
+      Nanos intended = monotonic_ns();  // unthrottled: the request is due now
+      Nanos begin = intended;
+      auto result = co_await client::run_operation(op, c.context);
+      if (result.exhausted) break;
+      Nanos end = monotonic_ns();
+      metrics::RequestSample sample;
+      sample.step = ct.step;
+      sample.task = ct.task;
+      sample.type = i < warmup ? metrics::SampleType::warmup : metrics::SampleType::normal;
+      sample.request_start = begin;
+      sample.end = end;
+      sample.latency = end - intended;
+      sample.service_time = result.service_time;
+      sample.processing_time = end - begin;
+      sample.weight = result.weight;
+      sample.failed_weight = result.failed_weight;
+      sample.success = result.success;
+      sample.error = result.error;
+      samples_.record(sample);
+      if (!result.success) {
+        // Rally: 'continue' records errors and goes on, but a target that refuses
+        // connections ends the race; 'abort' ends it at the first error.
+        if (result.connect_failed || config_.on_error == OnError::abort) {
+          state->abort("task '" + task.name + "' failed: " + result.error_description);
+        }
+      }
+    }
+  };
+  asio::co_spawn(io_, std::move(body), [state, ct, this](std::exception_ptr e) {
+    if (e) {
+      std::string why = "unknown error";
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        why = ex.what();
+      }
+      state->abort("task '" + challenge_.schedule.at(ct.step).tasks.at(ct.task).name + "' failed: " + why);
+    }
+    state->client_finished();
+  });
+}
+
+}  // namespace rally::driver

@@ -1,0 +1,136 @@
+#include "rally/driver/driver.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace rally::driver {
+
+Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track,
+               std::size_t worker_capacity)
+    : target_(target),
+      config_(config),
+      track_(track),
+      challenge_(track.find_challenge(config.challenge)),
+      worker_capacity_(std::max<std::size_t>(worker_capacity, 1)) {}
+
+void Driver::prepare_benchmark() {
+  phase_ = Phase::preparing;
+  for (const auto& host : hosts_) target_.prepare_track(host);
+}
+
+void Driver::track_prepared(const std::string& /*host*/) {
+  if (phase_ != Phase::preparing) return;
+  if (++hosts_prepared_ == hosts_.size()) {
+    phase_ = Phase::prepared;
+    target_.on_preparation_complete();
+  }
+}
+
+void Driver::start_benchmark(Nanos now) {
+  if (phase_ != Phase::prepared) return;
+  phase_ = Phase::running;
+  allocation_.emplace(challenge_, worker_capacity_);
+  auto workers = allocation_->workers();
+  worker_join_point_.assign(workers, no_join_point);
+  worker_last_seen_.assign(workers, now);
+  for (std::uint32_t w = 0; w < workers; ++w) target_.create_worker(w, hosts_.front());
+  for (std::uint32_t w = 0; w < workers; ++w) target_.start_worker(w, allocation_->tasks_for(w));
+}
+
+void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point, Nanos now) {
+  if (phase_ != Phase::running || worker_id >= worker_join_point_.size()) return;
+  worker_last_seen_[worker_id] = now;
+  // Join points are passed in order, each exactly once per Worker.
+  if (join_point != worker_join_point_[worker_id] + 1) {
+    fail("Worker " + std::to_string(worker_id) + " reported join point " + std::to_string(join_point) +
+         " after " + std::to_string(worker_join_point_[worker_id]));
+    return;
+  }
+  worker_join_point_[worker_id] = join_point;
+  bool all_there = std::all_of(worker_join_point_.begin(), worker_join_point_.end(),
+                               [&](std::int64_t j) { return j == join_point; });
+  if (!all_there) return;
+  // Join point j precedes step j; reaching it means step j-1 is complete everywhere.
+  if (join_point > 0) finish_step(join_point - 1);
+  if (phase_ != Phase::running) return;
+  if (join_point >= allocation_->steps()) {
+    phase_ = Phase::done;
+    target_.on_benchmark_complete();
+    return;
+  }
+  current_step_ = join_point;
+  step_start_ = now;
+  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.drive_at(w, join_point, step_start_);
+}
+
+void Driver::finish_step(std::uint32_t step) {
+  std::vector<metrics::TaskResult> results;
+  const auto& tasks = challenge_.schedule.at(step).tasks;
+  for (std::uint32_t t = 0; t < tasks.size(); ++t) {
+    const auto& task = tasks[t];
+    metrics::TaskIdentity identity{task.name, task.operation.name,
+                                   std::string(track::to_string(task.operation.type)),
+                                   task.operation.include_in_reporting,
+                                   task.operation.type == track::OperationType::bulk ? "docs/s" : "ops/s"};
+    results.push_back(metrics_.result(step, t, identity, step_start_));
+    const auto& r = results.back();
+    std::string line = "Running " + task.name + " [100% done]";
+    if (r.failed_requests > 0)
+      line += " (" + std::to_string(r.failed_requests) + " of " + std::to_string(r.requests) + " requests failed)";
+    target_.show_progress(line);
+  }
+  last_progress_.clear();
+  target_.on_task_finished(results);
+}
+
+void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now) {
+  if (worker_id < worker_last_seen_.size()) worker_last_seen_[worker_id] = now;
+  if (!metrics_.merge(blob)) fail("Worker " + std::to_string(worker_id) + " sent corrupt samples");
+}
+
+Nanos Driver::stall_timeout() const {
+  if (config_.join_timeout_ms > 0) return Nanos(config_.join_timeout_ms) * ns_per_ms;
+  // A Worker reports every sample interval; allow for one full request timeout on top.
+  return (Nanos(config_.request_timeout_ms) + Nanos(config_.connect_timeout_ms) +
+          30 * Nanos(config_.sample_interval_ms)) * ns_per_ms;
+}
+
+std::string Driver::progress_line(Nanos now) const {
+  const auto& tasks = challenge_.schedule.at(current_step_).tasks;
+  std::string line;
+  for (std::uint32_t t = 0; t < tasks.size(); ++t) {
+    line += (line.empty() ? "Running " : ", ") + tasks[t].name + " (" +
+            std::to_string(metrics_.requests(current_step_, t)) + " requests";
+    line += ", " + std::to_string((now - step_start_) / ns_per_s) + " s)";
+  }
+  return line;
+}
+
+void Driver::post_process_samples(Nanos now) {
+  if (phase_ != Phase::running) return;
+  for (std::uint32_t w = 0; w < worker_last_seen_.size(); ++w) {
+    if (now - worker_last_seen_[w] > stall_timeout()) {
+      fail("Worker " + std::to_string(w) + " on " + hosts_.front() + " sent nothing for " +
+           std::to_string((now - worker_last_seen_[w]) / ns_per_s) + " s while running step " +
+           std::to_string(current_step_));
+      return;
+    }
+  }
+  auto line = progress_line(now);
+  if (line != last_progress_) {
+    last_progress_ = line;
+    target_.show_progress(line);
+  }
+}
+
+void Driver::worker_lost(std::uint32_t worker_id, const std::string& reason) {
+  fail("Worker " + std::to_string(worker_id) + " on " + hosts_.front() + " was lost: " + reason);
+}
+
+void Driver::fail(const std::string& reason) {
+  if (phase_ == Phase::done) return;
+  phase_ = Phase::done;
+  target_.on_benchmark_failure(reason);
+}
+
+}  // namespace rally::driver

@@ -1,0 +1,195 @@
+#include "rally/metrics/sample_collector.hpp"
+
+#include <algorithm>
+
+#include "rally/common/bytes.hpp"
+
+namespace rally::metrics {
+
+namespace {
+constexpr std::uint64_t blob_version = 1;
+constexpr std::size_t error_classes = static_cast<std::size_t>(ErrorClass::count_);
+}  // namespace
+
+std::string_view to_string(ErrorClass error_class) {
+  switch (error_class) {
+    case ErrorClass::none: return "none";
+    case ErrorClass::http: return "http";
+    case ErrorClass::transport: return "transport";
+    case ErrorClass::timeout: return "timeout";
+    case ErrorClass::bulk_items: return "bulk";
+    case ErrorClass::count_: break;
+  }
+  return "unknown";
+}
+
+void TaskInterval::record(const RequestSample& s, Nanos step_start) {
+  if (s.type == SampleType::warmup) {
+    ++warmup_requests;
+    return;  // warmup samples are excluded from every statistic
+  }
+  ++normal_requests;
+  normal_weight += s.weight;
+  failed_weight += s.failed_weight;
+  if (!s.success) {
+    ++failed_requests;
+    ++errors_by_class[static_cast<std::size_t>(s.error)];
+  }
+  if (first_normal_start == 0 || s.request_start < first_normal_start) first_normal_start = s.request_start;
+  last_normal_end = std::max(last_normal_end, s.end);
+  latency.record(s.latency);
+  service_time.record(s.service_time);
+  processing_time.record(s.processing_time);
+  std::int64_t second = (s.end - step_start) / ns_per_s;
+  // Completions arrive almost in order, so the bucket is found from the back.
+  auto it = buckets.end();
+  while (it != buckets.begin() && (it - 1)->second > second) --it;
+  if (it != buckets.begin() && (it - 1)->second == second) {
+    --it;
+  } else {
+    it = buckets.insert(it, SecondBucket{second, 0, 0});
+  }
+  ++it->ops;
+  it->weight += s.weight;
+}
+
+void TaskInterval::merge(const TaskInterval& o) {
+  warmup_requests += o.warmup_requests;
+  normal_requests += o.normal_requests;
+  failed_requests += o.failed_requests;
+  normal_weight += o.normal_weight;
+  failed_weight += o.failed_weight;
+  for (std::size_t i = 0; i < error_classes; ++i) errors_by_class[i] += o.errors_by_class[i];
+  if (o.first_normal_start != 0 && (first_normal_start == 0 || o.first_normal_start < first_normal_start))
+    first_normal_start = o.first_normal_start;
+  last_normal_end = std::max(last_normal_end, o.last_normal_end);
+  // All intervals use the latency configuration, so a merge can only fail on a count
+  // overflow past 2^64, which no race reaches.
+  (void)latency.merge(o.latency);
+  (void)service_time.merge(o.service_time);
+  (void)processing_time.merge(o.processing_time);
+  std::vector<SecondBucket> merged;
+  merged.reserve(buckets.size() + o.buckets.size());
+  auto a = buckets.cbegin();
+  auto b = o.buckets.cbegin();
+  while (a != buckets.cend() || b != o.buckets.cend()) {
+    if (b == o.buckets.cend() || (a != buckets.cend() && a->second < b->second)) {
+      merged.push_back(*a++);
+    } else if (a == buckets.cend() || b->second < a->second) {
+      merged.push_back(*b++);
+    } else {
+      merged.push_back(SecondBucket{a->second, a->ops + b->ops, a->weight + b->weight});
+      ++a, ++b;
+    }
+  }
+  buckets = std::move(merged);
+}
+
+void TaskInterval::reset() {
+  warmup_requests = normal_requests = failed_requests = normal_weight = failed_weight = 0;
+  errors_by_class.fill(0);
+  first_normal_start = last_normal_end = 0;
+  latency.reset();
+  service_time.reset();
+  processing_time.reset();
+  buckets.clear();
+}
+
+std::string encode_intervals(const std::vector<TaskInterval>& intervals) {
+  ByteWriter w;
+  w.varint(blob_version);
+  std::size_t n = std::count_if(intervals.begin(), intervals.end(),
+                                [](const TaskInterval& t) { return !t.empty(); });
+  w.varint(n);
+  for (const auto& t : intervals) {
+    if (t.empty()) continue;
+    w.varint(t.step);
+    w.varint(t.task);
+    w.varint(t.warmup_requests);
+    w.varint(t.normal_requests);
+    w.varint(t.failed_requests);
+    w.varint(t.normal_weight);
+    w.varint(t.failed_weight);
+    for (auto count : t.errors_by_class) w.varint(count);
+    w.svarint(t.first_normal_start);
+    w.svarint(t.last_normal_end);
+    w.bytes(t.latency.serialize());
+    w.bytes(t.service_time.serialize());
+    w.bytes(t.processing_time.serialize());
+    w.varint(t.buckets.size());
+    for (const auto& b : t.buckets) {
+      w.svarint(b.second);
+      w.varint(b.ops);
+      w.varint(b.weight);
+    }
+  }
+  return w.take();
+}
+
+bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
+  ByteReader r(blob);
+  if (r.varint() != blob_version) return false;
+  auto n = r.varint();
+  if (!r.ok() || n > 1'000'000) return false;
+  std::vector<TaskInterval> result;
+  for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+    TaskInterval t;
+    t.step = static_cast<std::uint32_t>(r.varint());
+    t.task = static_cast<std::uint32_t>(r.varint());
+    t.warmup_requests = r.varint();
+    t.normal_requests = r.varint();
+    t.failed_requests = r.varint();
+    t.normal_weight = r.varint();
+    t.failed_weight = r.varint();
+    for (auto& count : t.errors_by_class) count = r.varint();
+    t.first_normal_start = r.svarint();
+    t.last_normal_end = r.svarint();
+    for (auto* h : {&t.latency, &t.service_time, &t.processing_time}) {
+      auto decoded = HdrHistogram::deserialize(r.bytes());
+      if (!decoded || !r.ok()) return false;
+      *h = std::move(*decoded);
+    }
+    auto buckets = r.varint();
+    if (!r.ok() || buckets > blob.size()) return false;
+    for (std::uint64_t b = 0; b < buckets && r.ok(); ++b) {
+      SecondBucket bucket;
+      bucket.second = r.svarint();
+      bucket.ops = r.varint();
+      bucket.weight = r.varint();
+      if (!t.buckets.empty() && t.buckets.back().second >= bucket.second) return false;
+      t.buckets.push_back(bucket);
+    }
+    result.push_back(std::move(t));
+  }
+  if (!r.ok() || !r.at_end()) return false;
+  for (auto& t : result) out.push_back(std::move(t));
+  return true;
+}
+
+void SampleCollector::begin_step(std::uint32_t /*step*/, Nanos step_start) { step_start_ = step_start; }
+
+TaskInterval& SampleCollector::interval_for(std::uint32_t step, std::uint32_t task) {
+  for (auto& t : intervals_) {
+    if (t.step == step && t.task == task) return t;
+  }
+  auto& t = intervals_.emplace_back();
+  t.step = step;
+  t.task = task;
+  return t;
+}
+
+void SampleCollector::record(const RequestSample& sample) {
+  interval_for(sample.step, sample.task).record(sample, step_start_);
+}
+
+bool SampleCollector::empty() const {
+  return std::all_of(intervals_.begin(), intervals_.end(), [](const TaskInterval& t) { return t.empty(); });
+}
+
+std::string SampleCollector::flush() {
+  auto blob = encode_intervals(intervals_);
+  for (auto& t : intervals_) t.reset();
+  return blob;
+}
+
+}  // namespace rally::metrics

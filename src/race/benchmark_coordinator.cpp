@@ -1,0 +1,87 @@
+#include "rally/race/benchmark_coordinator.hpp"
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "rally/common/errors.hpp"
+#include "rally/common/files.hpp"
+#include "rally/metrics/race_store.hpp"
+#include "rally/metrics/report.hpp"
+#include "rally/track/track_loader.hpp"
+#include "rally/version.hpp"
+
+namespace rally::race {
+
+BenchmarkCoordinator::BenchmarkCoordinator(const RaceConfig& config, std::ostream& out, std::ostream& err)
+    : config_(config), out_(out), err_(err) {}
+
+const track::Track& BenchmarkCoordinator::setup() {
+  track_ = track::load_track(config_.track_path, track::LoadOptions{config_.test_mode});
+  (void)track_->find_challenge(config_.challenge);  // an unknown challenge fails here, before any load
+  return *track_;
+}
+
+void BenchmarkCoordinator::on_preparation_complete(const ClusterDescription& cluster) { cluster_ = cluster; }
+
+void BenchmarkCoordinator::on_task_finished(const std::vector<metrics::TaskResult>& results) {
+  results_.insert(results_.end(), results.begin(), results.end());
+}
+
+std::string BenchmarkCoordinator::store_race(const std::string& status, const std::string& failure) {
+  nlohmann::json race;
+  race["rally-version"] = std::string(version);
+  race["race-id"] = config_.race_id;
+  race["race-timestamp"] = config_.race_timestamp;
+  race["pipeline"] = "benchmark-only";
+  race["status"] = status;
+  if (!failure.empty()) race["failure"] = failure;
+  race["track"] = track_ ? track_->name : "";
+  race["track-path"] = config_.track_path;
+  race["challenge"] = track_ ? track_->find_challenge(config_.challenge).name : config_.challenge;
+  race["test-mode"] = config_.test_mode;
+  nlohmann::json hosts = nlohmann::json::array();
+  for (const auto& h : config_.target_hosts) hosts.push_back(h.to_string());
+  race["target-hosts"] = hosts;
+  race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
+  race["results"] = {{"op_metrics", results_}};
+  return metrics::RaceStore(config_.races_dir).store(config_.race_id, race);
+}
+
+int BenchmarkCoordinator::on_benchmark_complete() {
+  auto lines = metrics::report_lines(results_);
+  auto markdown = metrics::format_markdown(lines);
+  out_ << "\n------------------------------------------------------\n"
+       << "    _______             __   _____\n"
+       << "   / ____(_)___  ____ _/ /  / ___/_________  ________\n"
+       << "  / /_  / / __ \\/ __ `/ /   \\__ \\/ ___/ __ \\/ ___/ _ \\\n"
+       << " / __/ / / / / / /_/ / /   ___/ / /__/ /_/ / /  /  __/\n"
+       << "/_/   /_/_/ /_/\\__,_/_/   /____/\\___/\\____/_/   \\___/\n"
+       << "------------------------------------------------------\n\n"
+       << markdown << "\n";
+  if (!config_.report_file.empty()) {
+    auto content = config_.report_format == "csv" ? metrics::format_csv(lines) : markdown;
+    write_file_atomically(config_.report_file, content);
+  }
+  auto path = store_race("success", "");
+  out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";
+  out_ << "\n----------------------------------\n[INFO] SUCCESS\n----------------------------------\n";
+  out_.flush();
+  return exit_success;
+}
+
+int BenchmarkCoordinator::on_benchmark_failure(const std::string& reason) {
+  err_ << "[ERROR] Cannot race. " << reason << "\n";
+  if (started_) {
+    try {
+      auto path = store_race("failed", reason);
+      err_ << "[INFO] The results so far are stored, marked failed, in " << path << "\n";
+    } catch (const RallyError& e) {
+      err_ << "[ERROR] " << e.what() << "\n";
+    }
+  }
+  err_.flush();
+  return exit_error;
+}
+
+}  // namespace rally::race

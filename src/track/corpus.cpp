@@ -1,0 +1,162 @@
+#include "rally/track/corpus.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "rally/common/errors.hpp"
+#include "rally/common/files.hpp"
+
+namespace rally::track {
+namespace fs = std::filesystem;
+
+std::string resolve_document_path(const Track& track, const Corpus& corpus, const Document& doc) {
+  return resolve_document_path(track.directory, corpus.name, doc.source_file);
+}
+
+std::string resolve_document_path(const std::string& track_directory, const std::string& corpus_name,
+                                  const std::string& source_file) {
+  std::vector<fs::path> candidates;
+  candidates.push_back(fs::path(track_directory) / source_file);
+  const char* home = std::getenv("HOME");
+  candidates.push_back(fs::path(home && *home ? home : "/tmp") / ".rally" / "benchmarks" / "data" /
+                       corpus_name / source_file);
+  std::string tried;
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
+    tried += (tried.empty() ? "" : ", ") + c.lexically_normal().string();
+  }
+  throw RallyError("corpus '" + corpus_name + "': document file '" + source_file +
+                   "' not found (looked in " + tried + ")");
+}
+
+OffsetTableBuilder::OffsetTableBuilder(std::string data_file) : path_(std::move(data_file)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw RallyError("cannot open " + path_ + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw RallyError("cannot stat " + path_ + ": " + std::strerror(errno));
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  buffer_.resize(1 << 20);
+}
+
+OffsetTableBuilder::~OffsetTableBuilder() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool OffsetTableBuilder::step(std::size_t max_bytes) {
+  std::size_t budget = std::max<std::size_t>(max_bytes, 1);
+  while (budget > 0 && offset_ < size_) {
+    auto want = std::min<std::size_t>(buffer_.size(), budget);
+    auto n = ::pread(fd_, buffer_.data(), want, static_cast<off_t>(offset_));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw RallyError("cannot read " + path_ + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;  // the file shrank while we read it
+    const char* p = buffer_.data();
+    const char* end = p + n;
+    while (p < end) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      if (!nl) {
+        last_was_newline_ = false;
+        break;
+      }
+      ++table_.lines;
+      if (table_.lines % OffsetTable::interval == 0) {
+        table_.entries.emplace_back(table_.lines, offset_ + static_cast<std::uint64_t>(nl + 1 - buffer_.data()));
+      }
+      last_was_newline_ = true;
+      p = nl + 1;
+    }
+    offset_ += static_cast<std::uint64_t>(n);
+    budget -= std::min<std::size_t>(budget, static_cast<std::size_t>(n));
+  }
+  bool done = offset_ >= size_;
+  if (done && !last_was_newline_) {
+    ++table_.lines;  // a last line without a newline is still a document
+    last_was_newline_ = true;
+  }
+  return done;
+}
+
+double OffsetTableBuilder::progress() const {
+  return size_ == 0 ? 1.0 : static_cast<double>(offset_) / static_cast<double>(size_);
+}
+
+void OffsetTableBuilder::write() const {
+  std::string text;
+  for (const auto& [line, offset] : table_.entries) text += std::to_string(line) + ";" + std::to_string(offset) + "\n";
+  write_file_atomically(path_ + ".offset", text);
+}
+
+std::optional<OffsetTable> read_offset_table(const std::string& data_file) {
+  std::error_code ec;
+  auto offset_file = data_file + ".offset";
+  if (!fs::exists(offset_file, ec)) return std::nullopt;
+  if (fs::last_write_time(offset_file, ec) < fs::last_write_time(data_file, ec)) return std::nullopt;
+  std::ifstream in(offset_file);
+  OffsetTable table;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto semi = line.find(';');
+    if (semi == std::string::npos) return std::nullopt;
+    try {
+      table.entries.emplace_back(std::stoull(line.substr(0, semi)), std::stoull(line.substr(semi + 1)));
+    } catch (const std::exception&) {
+      return std::nullopt;  // a corrupt table is rebuilt, not trusted
+    }
+  }
+  return table;
+}
+
+std::uint64_t line_offset(std::string_view data, const OffsetTable& table, std::uint64_t line) {
+  std::uint64_t at_line = 0, offset = 0;
+  for (const auto& [l, o] : table.entries) {
+    if (l > line || o > data.size()) break;
+    at_line = l;
+    offset = o;
+  }
+  while (at_line < line && offset < data.size()) {
+    auto nl = data.find('\n', offset);
+    if (nl == std::string_view::npos) return data.size();
+    offset = nl + 1;
+    ++at_line;
+  }
+  return std::min<std::uint64_t>(offset, data.size());
+}
+
+MappedFile::MappedFile(const std::string& path) : path_(path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw RallyError("cannot open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw RallyError("cannot stat " + path + ": " + std::strerror(errno));
+  }
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      throw RallyError("cannot map " + path + ": " + std::strerror(errno));
+    }
+    ::madvise(p, size_, MADV_SEQUENTIAL);
+    data_ = static_cast<const char*>(p);
+  }
+  ::close(fd);
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
+}
+
+}  // namespace rally::track
