@@ -1,0 +1,156 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "rally/driver/driver.hpp"
+#include "rally/metrics/sample_collector.hpp"
+#include "unit/driver/driver_test_support.hpp"
+
+namespace rally::driver {
+namespace {
+
+using testing::RecordingTarget;
+using testing::task;
+using testing::track_with;
+
+std::size_t count(const std::vector<std::string>& calls, const std::string& prefix) {
+  return static_cast<std::size_t>(std::count_if(calls.begin(), calls.end(), [&](const std::string& c) {
+    return c.rfind(prefix, 0) == 0;
+  }));
+}
+
+class DriverTest : public ::testing::Test {
+ protected:
+  void start(std::vector<track::Step> steps, std::size_t capacity) {
+    track_ = track_with(std::move(steps));
+    driver_ = std::make_unique<Driver>(target_, config_, track_, capacity);
+    driver_->prepare_benchmark();
+    driver_->track_prepared("localhost");
+    driver_->start_benchmark(0);
+  }
+
+  RaceConfig config_;
+  track::Track track_;
+  RecordingTarget target_;
+  std::unique_ptr<Driver> driver_;
+};
+
+TEST_F(DriverTest, PreparesTheTrackThenReportsPreparationComplete) {
+  track_ = track_with({{{task("a", 1)}}});
+  Driver driver(target_, config_, track_, 2);
+  driver.prepare_benchmark();
+  EXPECT_EQ(target_.calls, std::vector<std::string>{"prepare_track localhost"});
+  driver.track_prepared("localhost");
+  EXPECT_EQ(target_.calls.back(), "preparation_complete");
+}
+
+TEST_F(DriverTest, StartCreatesAndStartsOneWorkerPerClientUpToCapacity) {
+  start({{{task("a", 3)}}}, 2);
+  EXPECT_EQ(count(target_.calls, "create_worker"), 2u);
+  EXPECT_EQ(count(target_.calls, "start_worker"), 2u);
+  ASSERT_EQ(target_.started.size(), 2u);
+  EXPECT_EQ(target_.started[0].size() + target_.started[1].size(), 3u);
+}
+
+TEST_F(DriverTest, DrivesAStepOnlyWhenEveryWorkerReachedItsJoinPoint) {
+  start({{{task("a", 2)}}, {{task("b", 2)}}}, 2);
+  driver_->joinpoint_reached(1, 0, 10);
+  EXPECT_EQ(count(target_.calls, "drive"), 0u) << "one Worker is not there yet";
+  driver_->joinpoint_reached(0, 0, 20);
+  EXPECT_EQ(count(target_.calls, "drive"), 2u);
+  EXPECT_EQ(target_.calls.back(), "drive 1 step 0 at 20");
+  EXPECT_EQ(driver_->current_step(), 0u);
+
+  driver_->joinpoint_reached(0, 1, 30);
+  EXPECT_EQ(count(target_.calls, "task_finished"), 0u);
+  driver_->joinpoint_reached(1, 1, 40);
+  EXPECT_EQ(count(target_.calls, "task_finished a"), 1u);
+  EXPECT_EQ(count(target_.calls, "drive"), 4u);
+  EXPECT_EQ(target_.calls.back(), "drive 1 step 1 at 40");
+
+  driver_->joinpoint_reached(1, 2, 50);
+  driver_->joinpoint_reached(0, 2, 60);
+  EXPECT_EQ(count(target_.calls, "task_finished b"), 1u);
+  EXPECT_EQ(target_.calls.back(), "benchmark_complete");
+  EXPECT_TRUE(driver_->finished());
+}
+
+TEST_F(DriverTest, ParallelTasksFinishTogether) {
+  start({{{task("c", 1), task("d", 1)}}}, 2);
+  driver_->joinpoint_reached(0, 0, 1);
+  driver_->joinpoint_reached(1, 0, 1);
+  driver_->joinpoint_reached(0, 1, 2);
+  driver_->joinpoint_reached(1, 1, 2);
+  ASSERT_EQ(target_.finished.size(), 2u);
+  EXPECT_EQ(target_.finished[0].task, "c");
+  EXPECT_EQ(target_.finished[1].task, "d");
+}
+
+TEST_F(DriverTest, AJoinPointReportedTwiceOrOutOfOrderFailsTheRace) {
+  start({{{task("a", 2)}}}, 2);
+  driver_->joinpoint_reached(0, 0, 1);
+  driver_->joinpoint_reached(0, 0, 2);
+  EXPECT_EQ(target_.calls.back(), "failure");
+  EXPECT_NE(target_.failure.find("Worker 0"), std::string::npos);
+  EXPECT_EQ(count(target_.calls, "drive"), 0u);
+}
+
+TEST_F(DriverTest, MergesSamplesIntoTheTaskResult) {
+  start({{{task("a", 1)}}}, 1);
+  driver_->joinpoint_reached(0, 0, 0);
+  metrics::SampleCollector collector;
+  collector.begin_step(0, 0);
+  for (int i = 0; i < 10; ++i) {
+    metrics::RequestSample s;
+    s.request_start = i * ns_per_ms;
+    s.end = s.request_start + 2 * ns_per_ms;
+    s.latency = s.service_time = s.processing_time = 2 * ns_per_ms;
+    s.success = i != 3;
+    s.error = s.success ? metrics::ErrorClass::none : metrics::ErrorClass::http;
+    collector.record(s);
+  }
+  driver_->update_samples(0, collector.flush(), 5);
+  driver_->joinpoint_reached(0, 1, 100);
+  ASSERT_EQ(target_.finished.size(), 1u);
+  const auto& r = target_.finished[0];
+  EXPECT_EQ(r.requests, 10u);
+  EXPECT_EQ(r.failed_requests, 1u);
+  EXPECT_DOUBLE_EQ(r.error_rate, 10.0);
+  EXPECT_EQ(r.errors_by_class.at("http"), 1u);
+  ASSERT_FALSE(r.latency.empty());
+  EXPECT_NEAR(r.latency.front().value_ms, 2.0, 0.01);
+}
+
+TEST_F(DriverTest, CorruptSamplesFailTheRace) {
+  start({{{task("a", 1)}}}, 1);
+  driver_->update_samples(0, "garbage", 1);
+  EXPECT_EQ(target_.calls.back(), "failure");
+  EXPECT_NE(target_.failure.find("corrupt"), std::string::npos);
+}
+
+TEST_F(DriverTest, AWorkerThatStopsReportingFailsTheRaceAfterTheStallTimeout) {
+  config_.join_timeout_ms = 5'000;
+  start({{{task("a", 2)}}}, 2);
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  driver_->update_samples(0, metrics::SampleCollector().flush(), 4 * ns_per_s);
+  driver_->post_process_samples(4 * ns_per_s);
+  EXPECT_EQ(count(target_.calls, "failure"), 0u);
+  driver_->update_samples(0, metrics::SampleCollector().flush(), 6 * ns_per_s);
+  driver_->post_process_samples(6 * ns_per_s);  // Worker 1 silent for 6 s
+  EXPECT_EQ(target_.calls.back(), "failure");
+  EXPECT_NE(target_.failure.find("Worker 1"), std::string::npos);
+  EXPECT_NE(target_.failure.find("sent nothing"), std::string::npos);
+}
+
+TEST_F(DriverTest, ALostWorkerFailsTheRaceOnce) {
+  start({{{task("a", 2)}}}, 2);
+  driver_->worker_lost(1, "killed");
+  driver_->worker_lost(0, "killed");
+  EXPECT_EQ(count(target_.calls, "failure"), 1u);
+  EXPECT_NE(target_.failure.find("Worker 1"), std::string::npos);
+  EXPECT_NE(target_.failure.find("killed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rally::driver
