@@ -1,6 +1,7 @@
 #include "rally/client/bulk_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "rally/common/errors.hpp"
 
@@ -16,8 +17,11 @@ std::shared_ptr<const LoadedCorpusFile> CorpusCache::get(const std::string& path
 }
 
 namespace {
+// Rally's bounds(): round(total / n * i) in double precision with Python's round, which
+// takes halves to even, as std::nearbyint does in the default rounding mode.
 std::uint64_t rounded_share(std::uint64_t total, std::uint64_t i, std::uint64_t n) {
-  return (2 * i * total + n) / (2 * n);  // round(i * total / n), halves up
+  double per_client = static_cast<double>(total) / static_cast<double>(n);
+  return static_cast<std::uint64_t>(std::nearbyint(per_client * static_cast<double>(i)));
 }
 }  // namespace
 

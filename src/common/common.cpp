@@ -1,5 +1,6 @@
 #include <sched.h>
 
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <thread>
@@ -38,10 +39,11 @@ std::vector<HostPort> parse_host_list(std::string_view text, std::string_view op
     auto end = text.find(',', start);
     if (end == std::string_view::npos) end = text.size();
     auto item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    const auto entry = item;  // as written, for messages: the scheme is stripped below
     auto bad = [&](std::string_view why) {
-      return RallyError("--" + std::string(option_name) + ": '" + std::string(item) + "' " +
+      return RallyError("--" + std::string(option_name) + ": '" + std::string(entry) + "' " +
                         std::string(why) + " (expected host:port, e.g. 127.0.0.1:9200)");
     };
     if (item.empty()) throw bad("is empty");

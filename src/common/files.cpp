@@ -20,7 +20,9 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   auto dir = fs::path(path).parent_path();
   if (!dir.empty()) {
     fs::create_directories(dir, ec);
-    if (ec) throw RallyError("cannot create directory " + dir.string() + ": " + ec.message());
+    if (ec)
+      throw RallyError("cannot write " + path + ": cannot create directory " + dir.string() + ": " +
+                       ec.message());
   }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -39,8 +41,14 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) {
     auto e = fail("fsync");
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw e;
+  }
+  if (::close(fd) != 0) {
+    auto e = fail("close");
     ::unlink(tmp.c_str());
     throw e;
   }

@@ -60,6 +60,7 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
   }
   current_step_ = join_point;
   step_start_ = now;
+  last_progress_at_ = now;
   for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.drive_at(w, join_point, step_start_);
 }
 
@@ -116,9 +117,12 @@ void Driver::post_process_samples(Nanos now) {
       return;
     }
   }
+  // A plain line every few seconds while a step runs; each finished task also gets one.
+  if (now - last_progress_at_ < 5 * ns_per_s) return;
   auto line = progress_line(now);
   if (line != last_progress_) {
     last_progress_ = line;
+    last_progress_at_ = now;
     target_.show_progress(line);
   }
 }

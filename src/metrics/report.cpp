@@ -8,7 +8,9 @@ namespace rally::metrics {
 
 std::string format_number(double value) {
   char buf[64];
-  if (std::fabs(value) >= 1e6) {
+  // From 999999.5 on, six significant digits round to 1e+06 and beyond: print the
+  // whole number instead of an exponent.
+  if (std::fabs(value) >= 999'999.5) {
     std::snprintf(buf, sizeof buf, "%.0f", value);
   } else {
     std::snprintf(buf, sizeof buf, "%.6g", value);

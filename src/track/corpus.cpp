@@ -43,7 +43,12 @@ OffsetTableBuilder::OffsetTableBuilder(std::string data_file) : path_(std::move(
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw RallyError("cannot open " + path_ + ": " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) throw RallyError("cannot stat " + path_ + ": " + std::strerror(errno));
+  if (::fstat(fd_, &st) != 0) {
+    auto error = RallyError("cannot stat " + path_ + ": " + std::strerror(errno));
+    ::close(fd_);
+    fd_ = -1;
+    throw error;
+  }
   size_ = static_cast<std::uint64_t>(st.st_size);
   buffer_.resize(1 << 20);
 }

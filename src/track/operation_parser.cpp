@@ -1,6 +1,7 @@
 #include "operation_parser.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace rally::track {
 
@@ -85,7 +86,11 @@ Operation OperationParser::parse(const JsonNode& node) const {
   switch (op.type) {
     case OperationType::bulk: {
       BulkParams p;
-      p.bulk_size = static_cast<std::uint32_t>(node.child("bulk-size").as_uint(1));
+      auto bulk_size = node.child("bulk-size");
+      auto size = bulk_size.as_uint(1);
+      if (size > std::numeric_limits<std::uint32_t>::max())  // would be truncated, e.g. 2^32 to 0
+        bulk_size.fail("expected an integer between 1 and 4294967295 but got " + describe(bulk_size.value()));
+      p.bulk_size = static_cast<std::uint32_t>(size);
       if (auto corpora = node.find("corpora")) {
         if (corpora->value().is_string()) {
           p.corpora.push_back(corpora->as_string());

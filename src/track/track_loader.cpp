@@ -102,8 +102,12 @@ Task parse_task(const JsonNode& node, const OperationParser& operations,
     if (parallel_defaults) return parallel_defaults->optional_uint(key, min);
     return std::nullopt;
   };
-  task.clients = static_cast<std::uint32_t>(inherited("clients", 1).value_or(1));
-  if (task.clients > 100'000) node.child("clients").fail("more than 100000 clients per task");
+  auto clients = inherited("clients", 1).value_or(1);
+  if (clients > 100'000) {  // checked before narrowing, so that 2^32 + 2 is not 2
+    const JsonNode& where = node.has("clients") ? node : *parallel_defaults;
+    where.child("clients").fail("more than 100000 clients per task");
+  }
+  task.clients = static_cast<std::uint32_t>(clients);
   task.warmup_iterations = inherited("warmup-iterations", 0);
   task.iterations = inherited("iterations", 0);
   return task;
@@ -124,7 +128,8 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
   for (const auto& element : node.child("schedule").elements()) {
     Step step;
     if (auto parallel = element.find("parallel")) {
-      reject_unsupported(*parallel, {"completed-by"});
+      // Rally passes a parallel element's time periods on to its tasks: reject them too.
+      reject_unsupported(*parallel, {"completed-by", "warmup-time-period", "time-period"});
       for (const auto& task_node : parallel->child("tasks").elements()) {
         step.tasks.push_back(parse_task(task_node, operations, &*parallel));
         remember(task_node, step.tasks.back());

@@ -75,6 +75,7 @@ class Driver {
   std::uint32_t current_step_ = 0;
   Nanos step_start_ = 0;
   std::string last_progress_;
+  Nanos last_progress_at_ = 0;
   metrics::TaskMetrics metrics_;
 };
 

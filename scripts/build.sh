@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds rally (release preset). Binaries: build/bin/rally, build/bin/rally-daemon.
+# Usage: scripts/build.sh [preset]   (release by default; dev = ASan+UBSan in build-dev/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs"

@@ -1,0 +1,135 @@
+// Every message crosses a process boundary intact: serialized as a type-erased
+// caf::message through the registered type names, as the network layer does.
+
+#include <gtest/gtest.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/message.hpp>
+
+#include "rally/actors/messages.hpp"
+
+namespace rally::actors {
+namespace {
+
+class MessagesTest : public ::testing::Test {
+ protected:
+  struct Config : caf::actor_system_config {
+    Config() { register_message_types(*this); }
+  };
+
+  template <class T>
+  T round_trip(T value) {
+    auto msg = caf::make_message(std::move(value));
+    std::vector<char> buf;
+    caf::binary_serializer sink{system_, buf};
+    auto err = sink(msg);
+    EXPECT_FALSE(err) << system_.render(err);
+    caf::message copy;
+    caf::binary_deserializer source{system_, buf};
+    err = source(copy);
+    EXPECT_FALSE(err) << system_.render(err);
+    EXPECT_TRUE(copy.match_element<T>(0)) << "arrived as " << to_string(copy);
+    return copy.get_as<T>(0);
+  }
+
+  Config config_;
+  caf::actor_system system_{config_};
+};
+
+RaceConfig sample_config() {
+  RaceConfig c;
+  c.race_id = "race-1";
+  c.race_timestamp = "2026-11-28T00:00:00Z";
+  c.track_path = "/tracks/tiny";
+  c.challenge = "append";
+  c.target_hosts = {HostPort{"127.0.0.2", 9201}, HostPort{"node", 9200}};
+  c.report_file = "r.md";
+  c.report_format = "csv";
+  c.races_dir = "/races";
+  c.test_mode = true;
+  c.on_error = OnError::abort;
+  c.worker_count = 3;
+  c.request_timeout_ms = 1234;
+  c.connect_timeout_ms = 567;
+  c.sample_interval_ms = 89;
+  c.join_timeout_ms = 10;
+  return c;
+}
+
+void expect_same(const RaceConfig& a, const RaceConfig& b) {
+  EXPECT_EQ(a.race_id, b.race_id);
+  EXPECT_EQ(a.race_timestamp, b.race_timestamp);
+  EXPECT_EQ(a.track_path, b.track_path);
+  EXPECT_EQ(a.challenge, b.challenge);
+  EXPECT_EQ(a.target_hosts, b.target_hosts);
+  EXPECT_EQ(a.report_file, b.report_file);
+  EXPECT_EQ(a.report_format, b.report_format);
+  EXPECT_EQ(a.races_dir, b.races_dir);
+  EXPECT_EQ(a.test_mode, b.test_mode);
+  EXPECT_EQ(a.on_error, b.on_error);
+  EXPECT_EQ(a.worker_count, b.worker_count);
+  EXPECT_EQ(a.request_timeout_ms, b.request_timeout_ms);
+  EXPECT_EQ(a.connect_timeout_ms, b.connect_timeout_ms);
+  EXPECT_EQ(a.sample_interval_ms, b.sample_interval_ms);
+  EXPECT_EQ(a.join_timeout_ms, b.join_timeout_ms);
+}
+
+TEST_F(MessagesTest, PrepareBenchmarkCarriesTheConfigAndEveryTrackFile) {
+  track::TrackFiles files;
+  files.track_file = "/t/track.json";
+  files.contents = {{"/t/track.json", "{}"}, {"/t/index.json", std::string("\0binary\n", 8)}};
+  auto out = round_trip(PrepareBenchmark{sample_config(), files});
+  expect_same(out.config, sample_config());
+  EXPECT_EQ(out.track.track_file, files.track_file);
+  EXPECT_EQ(out.track.contents, files.contents);
+}
+
+TEST_F(MessagesTest, StartWorkerCarriesItsClientTasks) {
+  StartWorker in{7, sample_config(), {}, {driver::ClientTask{1, 2, 3, 4, 5}, driver::ClientTask{6, 7, 8, 9, 10}}};
+  auto out = round_trip(in);
+  EXPECT_EQ(out.worker_id, 7u);
+  ASSERT_EQ(out.tasks.size(), 2u);
+  EXPECT_EQ(out.tasks[1].step, 6u);
+  EXPECT_EQ(out.tasks[1].task, 7u);
+  EXPECT_EQ(out.tasks[1].client_index, 8u);
+  EXPECT_EQ(out.tasks[1].task_clients, 9u);
+  EXPECT_EQ(out.tasks[1].global_client, 10u);
+}
+
+TEST_F(MessagesTest, TheOtherMessagesRoundTrip) {
+  EXPECT_EQ(round_trip(Bootstrap{4, "host-a"}).host, "host-a");
+  EXPECT_EQ(round_trip(PrepareTrack{sample_config(), {}}).config.race_id, "race-1");
+  EXPECT_EQ(round_trip(StartTaskLoop{"h"}).host, "h");
+  auto task = round_trip(DoTask{PreparationTask{"/t", "c", "docs.json", 1000, 2000, true}}).task;
+  EXPECT_EQ(task.track_directory, "/t");
+  EXPECT_EQ(task.source_file, "docs.json");
+  EXPECT_EQ(task.document_count, 1000u);
+  EXPECT_EQ(task.uncompressed_bytes, 2000u);
+  EXPECT_TRUE(task.includes_action_and_meta_data);
+  EXPECT_EQ(round_trip(TrackPrepared{"h"}).host, "h");
+  auto pc = round_trip(PreparationComplete{"opensearch", "2.19.6"});
+  EXPECT_EQ(pc.distribution, "opensearch");
+  EXPECT_EQ(pc.version, "2.19.6");
+  auto drive = round_trip(Drive{3, -42});
+  EXPECT_EQ(drive.step, 3u);
+  EXPECT_EQ(drive.start_ns, -42);
+  std::string blob("\x01\x00\xff", 3);
+  auto samples = round_trip(UpdateSamples{2, blob});
+  EXPECT_EQ(samples.worker_id, 2u);
+  EXPECT_EQ(samples.samples, blob);
+  auto jp = round_trip(JoinPointReached{1, 9});
+  EXPECT_EQ(jp.join_point, 9u);
+  EXPECT_EQ(round_trip(TaskFinished{"[]"}).results, "[]");
+  EXPECT_EQ(round_trip(BenchmarkFailure{"lost host"}).reason, "lost host");
+  round_trip(ReadyForWork{});
+  round_trip(WakeupMessage{});
+  round_trip(WorkerIdle{});
+  round_trip(StartBenchmark{});
+  round_trip(BenchmarkComplete{});
+}
+
+}  // namespace
+}  // namespace rally::actors

@@ -1,0 +1,214 @@
+#include "rally/metrics/report.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "rally/metrics/task_result.hpp"
+
+#include "unit/temp_dir.hpp"
+
+namespace rally::metrics {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The fixed input of the golden files in tests/unit/metrics/golden/.
+std::vector<TaskResult> golden_results() {
+  std::vector<TaskResult> results;
+
+  TaskResult bulk;
+  bulk.task = "index-append";
+  bulk.operation = "index-append";
+  bulk.operation_type = "bulk";
+  bulk.throughput_unit = "docs/s";
+  bulk.throughput = ThroughputStats{9876.5, 12345.678, 12000, 15000.25};
+  bulk.latency = {{50, 10.5}, {90, 20.25}, {100, 31}};
+  bulk.service_time = {{50, 9.75}, {90, 19}, {100, 30.125}};
+  bulk.processing_time = {{50, 11}, {90, 21.5}, {100, 32}};
+  bulk.requests = 20;
+  bulk.total_weight = 2000;
+  results.push_back(bulk);
+
+  TaskResult hidden;  // an administrative task that did not fail is not reported
+  hidden.task = "delete-index";
+  hidden.operation = "delete-index";
+  hidden.operation_type = "delete-index";
+  hidden.include_in_reporting = false;
+  hidden.throughput = ThroughputStats{1, 1, 1, 1};
+  hidden.latency = {{100, 12}};
+  hidden.requests = 1;
+  results.push_back(hidden);
+
+  TaskResult failed_admin;  // ... unless it failed
+  failed_admin.task = "create-index";
+  failed_admin.operation = "create-index";
+  failed_admin.operation_type = "create-index";
+  failed_admin.include_in_reporting = false;
+  failed_admin.latency = {{100, 2.5}};
+  failed_admin.requests = 1;
+  failed_admin.failed_requests = 1;
+  failed_admin.error_rate = 100;
+  results.push_back(failed_admin);
+
+  TaskResult search;
+  search.task = "term, \"quoted\"";  // exercises CSV quoting
+  search.operation = "term";
+  search.operation_type = "search";
+  search.throughput = ThroughputStats{0.5, 1.0 / 3, 0.75, 1234567.8};
+  search.latency = {{50, 1}, {90, 2}, {99, 3}, {99.9, 4}, {99.99, 5}, {100, 6}};
+  search.requests = 10000;
+  search.failed_requests = 3;
+  search.error_rate = 0.03;
+  results.push_back(search);
+  return results;
+}
+
+std::string golden(const std::string& name) {
+  return rally::testing::read_file(std::string(RALLY_SOURCE_DIR) + "/tests/unit/metrics/golden/" + name);
+}
+
+TEST(Report, MarkdownMatchesTheGoldenFile) {
+  auto expected = golden("report.md");
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(format_markdown(report_lines(golden_results())), expected);
+}
+
+TEST(Report, CsvMatchesTheGoldenFile) {
+  auto expected = golden("report.csv");
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(format_csv(report_lines(golden_results())), expected);
+}
+
+TEST(Report, AdministrativeTasksAppearOnlyWhenTheyFailed) {
+  auto lines = report_lines(golden_results());
+  std::vector<std::string> tasks;
+  for (const auto& l : lines) {
+    if (tasks.empty() || tasks.back() != l.task) tasks.push_back(l.task);
+  }
+  EXPECT_EQ(tasks, (std::vector<std::string>{"index-append", "create-index", "term, \"quoted\""}));
+}
+
+TEST(Report, RowsOfOneTaskInRallysOrder) {
+  auto results = golden_results();
+  auto lines = report_lines({results[0]});
+  std::vector<std::string> metrics;
+  for (const auto& l : lines) metrics.push_back(l.metric + " [" + l.unit + "]");
+  EXPECT_EQ(metrics, (std::vector<std::string>{
+                         "Min Throughput [docs/s]", "Mean Throughput [docs/s]", "Median Throughput [docs/s]",
+                         "Max Throughput [docs/s]", "50th percentile latency [ms]", "90th percentile latency [ms]",
+                         "100th percentile latency [ms]", "50th percentile service time [ms]",
+                         "90th percentile service time [ms]", "100th percentile service time [ms]",
+                         "50th percentile processing time [ms]", "90th percentile processing time [ms]",
+                         "100th percentile processing time [ms]", "error rate [%]"}));
+}
+
+TEST(Report, EmptyInputGivesOnlyTheHeader) {
+  EXPECT_EQ(format_csv({}), "Metric,Task,Value,Unit\n");
+  EXPECT_EQ(format_markdown({}), "| Metric | Task | Value | Unit |\n|-------:|-----:|------:|-----:|\n");
+}
+
+TEST(FormatNumber, SixSignificantDigits) {
+  EXPECT_EQ(format_number(0), "0");
+  EXPECT_EQ(format_number(1), "1");
+  EXPECT_EQ(format_number(100), "100");
+  EXPECT_EQ(format_number(0.5), "0.5");
+  EXPECT_EQ(format_number(99.9), "99.9");
+  EXPECT_EQ(format_number(99.99), "99.99");
+  EXPECT_EQ(format_number(1.0 / 3), "0.333333");
+  EXPECT_EQ(format_number(2.0 / 3), "0.666667");
+  EXPECT_EQ(format_number(1234.5678), "1234.57");
+  EXPECT_EQ(format_number(123456.7), "123457");
+  EXPECT_EQ(format_number(-3.25), "-3.25");
+  EXPECT_EQ(format_number(0.001), "0.001");
+}
+
+TEST(FormatNumber, LargeNumbersAreWholeNumbersNeverExponents) {
+  EXPECT_EQ(format_number(999999.4), "999999");
+  EXPECT_EQ(format_number(999999.6), "1000000");  // rounds up to seven digits
+  EXPECT_EQ(format_number(1e6), "1000000");
+  EXPECT_EQ(format_number(1234567.8), "1234568");
+  EXPECT_EQ(format_number(-2500000.4), "-2500000");
+  EXPECT_EQ(format_number(12345678901.0), "12345678901");
+}
+
+TEST(TaskResultJson, RoundTrip) {
+  auto results = golden_results();
+  TaskResult r = results[3];
+  r.warmup_requests = 7;
+  r.total_weight = 10000;
+  r.failed_weight = 3;
+  r.duration_s = 12.5;
+  r.service_time = {{50, 0.25}, {100, 0.5}};
+  r.processing_time = {{100, 0.75}};
+  r.errors_by_class = {{"http", 2}, {"timeout", 1}};
+
+  nlohmann::json j = r;
+  auto back = j.get<TaskResult>();
+  EXPECT_EQ(back.task, r.task);
+  EXPECT_EQ(back.operation, r.operation);
+  EXPECT_EQ(back.operation_type, r.operation_type);
+  EXPECT_EQ(back.include_in_reporting, r.include_in_reporting);
+  EXPECT_EQ(back.throughput_unit, r.throughput_unit);
+  ASSERT_TRUE(back.throughput.has_value());
+  EXPECT_EQ(back.throughput->min, r.throughput->min);
+  EXPECT_EQ(back.throughput->mean, r.throughput->mean);
+  EXPECT_EQ(back.throughput->median, r.throughput->median);
+  EXPECT_EQ(back.throughput->max, r.throughput->max);
+  auto same = [](const std::vector<Percentile>& a, const std::vector<Percentile>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].percentile != b[i].percentile || a[i].value_ms != b[i].value_ms) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(same(back.latency, r.latency));
+  EXPECT_TRUE(same(back.service_time, r.service_time));
+  EXPECT_TRUE(same(back.processing_time, r.processing_time));
+  EXPECT_EQ(back.requests, r.requests);
+  EXPECT_EQ(back.warmup_requests, r.warmup_requests);
+  EXPECT_EQ(back.failed_requests, r.failed_requests);
+  EXPECT_EQ(back.total_weight, r.total_weight);
+  EXPECT_EQ(back.failed_weight, r.failed_weight);
+  EXPECT_EQ(back.error_rate, r.error_rate);
+  EXPECT_EQ(back.duration_s, r.duration_s);
+  EXPECT_EQ(back.errors_by_class, r.errors_by_class);
+  // The stored form survives text, as race.json holds it.
+  EXPECT_EQ(nlohmann::json::parse(j.dump()), j);
+}
+
+TEST(TaskResultJson, UsesRallysKeysAndUnits) {
+  auto r = golden_results()[3];
+  nlohmann::json j = r;
+  EXPECT_EQ(j["throughput"]["unit"], "ops/s");
+  EXPECT_EQ(j["latency"]["unit"], "ms");
+  EXPECT_EQ(j["latency"]["50_0"], 1.0);
+  EXPECT_EQ(j["latency"]["99_9"], 4.0);
+  EXPECT_EQ(j["latency"]["99_99"], 5.0);
+  EXPECT_EQ(j["latency"]["100_0"], 6.0);
+  EXPECT_EQ(j["error_rate"], 0.03);
+  EXPECT_FALSE(j.contains("service_time"));  // no samples, no entry
+}
+
+TEST(TaskResultJson, WithoutThroughputOrPercentiles) {
+  TaskResult r;
+  r.task = "refresh";
+  r.operation = "refresh";
+  r.operation_type = "refresh";
+  r.throughput_unit = "ops/s";
+  nlohmann::json j = r;
+  EXPECT_FALSE(j.contains("throughput"));
+  EXPECT_FALSE(j.contains("latency"));
+  auto back = j.get<TaskResult>();
+  EXPECT_FALSE(back.throughput.has_value());
+  EXPECT_TRUE(back.latency.empty());
+  EXPECT_EQ(back.task, "refresh");
+}
+
+}  // namespace
+}  // namespace rally::metrics
