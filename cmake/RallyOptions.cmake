@@ -11,4 +11,4 @@ if(RALLY_SANITIZERS)
 endif()
 # Asio: no deprecated interfaces, and the io_context is driven by exactly one thread.
 target_compile_definitions(rally_options INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED)

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential g++ cmake ninja-build pkg-config git
+  build-essential g++ cmake ninja-build pkg-config git clang-format
   libcaf-dev
   libboost1.81-dev
   libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev

@@ -2,11 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "atoms.hpp"
-#include "driver_actor.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/actors/trace.hpp"
 #include "rally/common/errors.hpp"
+
+#include "atoms.hpp"
+#include "driver_actor.hpp"
 
 namespace rally::actors {
 

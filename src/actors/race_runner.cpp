@@ -4,10 +4,11 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "atoms.hpp"
-#include "benchmark_actor.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/common/errors.hpp"
+
+#include "atoms.hpp"
+#include "benchmark_actor.hpp"
 #include "task_execution_actor.hpp"
 #include "track_preparation_actor.hpp"
 #include "worker.hpp"

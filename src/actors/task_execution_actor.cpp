@@ -74,8 +74,7 @@ caf::behavior TaskExecutionActor::make_behavior() {
           auto documents = builder_->table().lines / lines_per_document;
           if (documents != task_.document_count || builder_->table().lines % lines_per_document != 0) {
             fail("corpus '" + task_.corpus + "': " + data_file_ + " has " + std::to_string(documents) +
-                 " documents but the track expects " + std::to_string(task_.document_count) +
-                 " (document-count)");
+                 " documents but the track expects " + std::to_string(task_.document_count) + " (document-count)");
             return;
           }
           builder_->write();

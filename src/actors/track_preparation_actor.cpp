@@ -66,9 +66,8 @@ caf::behavior TrackPreparationActor::make_behavior() {
     }
     quit(msg.reason);
   });
-  set_down_handler([this](caf::down_msg& msg) {
-    fail("a TaskExecutionActor on " + host_ + " stopped: " + to_string(msg.reason));
-  });
+  set_down_handler(
+      [this](caf::down_msg& msg) { fail("a TaskExecutionActor on " + host_ + " stopped: " + to_string(msg.reason)); });
   return {
       [this](const Bootstrap& msg) {
         host_ = msg.host;

@@ -19,16 +19,15 @@ std::string new_race_id() {
   std::mt19937_64 rng(rd());
   std::uniform_int_distribution<std::uint32_t> d;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%04x%08x", d(rng), d(rng) & 0xffff,
-                (d(rng) & 0x0fff) | 0x4000, (d(rng) & 0x3fff) | 0x8000, d(rng) & 0xffff, d(rng));
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%04x%08x", d(rng), d(rng) & 0xffff, (d(rng) & 0x0fff) | 0x4000,
+                (d(rng) & 0x3fff) | 0x8000, d(rng) & 0xffff, d(rng));
   return buf;
 }
 
 }  // namespace
 
 std::variant<Command, int> parse_command_line(int argc, char** argv) {
-  CLI::App app{"rally: a benchmark driver for Elasticsearch and OpenSearch, compatible with Rally's tracks.",
-               "rally"};
+  CLI::App app{"rally: a benchmark driver for Elasticsearch and OpenSearch, compatible with Rally's tracks.", "rally"};
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print rally's version and exit");
@@ -38,8 +37,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   std::string on_error = "continue";
   double timeout_s = 60;
   auto* race = app.add_subcommand("race", "Run a benchmark: replay a track's challenge against a cluster");
-  race->add_option("--track-path", config.track_path,
-                   "A directory holding track.json, or a track .json file")
+  race->add_option("--track-path", config.track_path, "A directory holding track.json, or a track .json file")
       ->required();
   race->add_option("--challenge", config.challenge, "The challenge to run (default: the track's default)");
   race->add_option("--target-hosts", target_hosts, "The cluster's HTTP endpoints, host:port[,host:port...]")
@@ -50,7 +48,8 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       ->capture_default_str();
   race->add_flag("--test-mode", config.test_mode, "Quick check of a track: iterations capped to the clients");
   race->add_option("--race-id", config.race_id, "The race's id (default: a new UUID)");
-  race->add_option("--on-error", on_error, "What a failed request does: continue (abort on refused connections) or abort")
+  race->add_option("--on-error", on_error,
+                   "What a failed request does: continue (abort on refused connections) or abort")
       ->check(CLI::IsMember({"continue", "abort"}))
       ->capture_default_str();
   race->add_option("--worker-count", config.worker_count,

@@ -1,9 +1,10 @@
 #include <iostream>
 
-#include "cli.hpp"
 #include "rally/actors/race_runner.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/version.hpp"
+
+#include "cli.hpp"
 
 int main(int argc, char** argv) {
   auto parsed = rally::app::parse_command_line(argc, argv);

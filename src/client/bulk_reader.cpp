@@ -26,8 +26,7 @@ std::uint64_t rounded_share(std::uint64_t total, std::uint64_t i, std::uint64_t 
 }  // namespace
 
 std::vector<DocumentSlice> partition_corpora(const track::Track& track, const track::BulkParams& params,
-                                             std::uint32_t client, std::uint32_t clients,
-                                             CorpusCache& cache) {
+                                             std::uint32_t client, std::uint32_t clients, CorpusCache& cache) {
   std::vector<DocumentSlice> slices;
   for (const auto& corpus : track.corpora) {
     if (!params.corpora.empty() &&

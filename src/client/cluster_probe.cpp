@@ -21,9 +21,9 @@ ClusterInfo probe_cluster(const HostPort& target, const Timeouts& timeouts) {
   auto where = target.to_string();
   if (!done) throw RallyError("cannot reach the cluster at " + where + ": no answer in time");
   if (exchange.ec) {
-    throw RallyError(std::string(exchange.connect_failed ? "cannot connect to the cluster at "
-                                                         : "no answer from the cluster at ") +
-                     where + ": " + exchange.ec.message());
+    throw RallyError(
+        std::string(exchange.connect_failed ? "cannot connect to the cluster at " : "no answer from the cluster at ") +
+        where + ": " + exchange.ec.message());
   }
   auto json = nlohmann::json::parse(connection.body(), nullptr, false);
   if (exchange.status != 200 || !json.is_object() || !json.contains("version"))

@@ -24,8 +24,7 @@ HttpConnection::HttpConnection(asio::any_io_executor executor, HostPort target, 
 asio::awaitable<boost::system::error_code> HttpConnection::connect() {
   boost::system::error_code ec;
   if (endpoints_.empty()) {
-    auto [rec, results] =
-        co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);
+    auto [rec, results] = co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);
     if (rec) co_return rec;
     for (const auto& r : results) endpoints_.push_back(r.endpoint());
   }
@@ -67,46 +66,37 @@ asio::awaitable<Exchange> HttpConnection::attempt(Request& request) {
   co_return result;
 }
 
+void HttpConnection::reset() {
+  stream_.close();
+  connected_ = false;
+  buffer_.clear();
+}
+
 asio::awaitable<Exchange> HttpConnection::exchange(Request& request) {
   request.set(http::field::host, host_header_);
   request.keep_alive(true);
   request.prepare_payload();
-  bool reused = connected_;
-  if (!connected_) {
-    auto ec = co_await connect();
-    if (ec) {
-      stream_.close();
-      Exchange failed;
-      failed.ec = ec;
-      failed.connect_failed = true;
-      co_return failed;
-    }
-  }
-  auto result = co_await attempt(request);
-  // A server may close an idle keep-alive connection just as we reuse it: reconnect once.
-  bool stale = result.ec && reused && result.status == 0 &&
-               (result.ec == http::error::end_of_stream || result.ec == asio::error::eof ||
-                result.ec == asio::error::connection_reset || result.ec == asio::error::broken_pipe);
-  if (result.ec) {
-    stream_.close();
-    connected_ = false;
-    buffer_.clear();
-  }
-  if (stale) {
-    auto ec = co_await connect();
-    if (ec) {
-      stream_.close();
-      Exchange failed;
-      failed.ec = ec;
-      failed.connect_failed = true;
-      co_return failed;
+  const bool reused = connected_;
+  Exchange result;
+  for (int round = 0; round < 2; ++round) {
+    if (!connected_) {
+      if (auto ec = co_await connect()) {
+        reset();
+        result = Exchange{};
+        result.ec = ec;
+        result.connect_failed = true;
+        co_return result;
+      }
     }
     result = co_await attempt(request);
-    if (result.ec) {
-      stream_.close();
-      connected_ = false;
-      buffer_.clear();
-    }
+    if (!result.ec) co_return result;
+    reset();
+    // A server may close an idle keep-alive connection just as we reuse it: then, and only
+    // then, the request goes once more on a new connection.
+    bool stale = reused && round == 0 && result.status == 0 &&
+                 (result.ec == http::error::end_of_stream || result.ec == asio::error::eof ||
+                  result.ec == asio::error::connection_reset || result.ec == asio::error::broken_pipe);
+    if (!stale) break;
   }
   co_return result;
 }

@@ -55,8 +55,7 @@ boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& re
   if (exchange.ec) {
     result.success = false;
     result.connect_failed = exchange.connect_failed;
-    result.error = exchange.ec == beast::error::timeout ? metrics::ErrorClass::timeout
-                                                        : metrics::ErrorClass::transport;
+    result.error = exchange.ec == beast::error::timeout ? metrics::ErrorClass::timeout : metrics::ErrorClass::transport;
     result.error_description = (exchange.connect_failed ? "cannot connect to " : "request to ") +
                                client.connection.target().to_string() + " failed: " + exchange.ec.message();
   } else {
@@ -116,8 +115,8 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
   result.success = false;
   result.error = metrics::ErrorClass::bulk_items;
   result.failed_weight = failed;
-  result.error_description = std::to_string(failed) + " of " + std::to_string(docs) +
-                             " documents failed, first: " + first_error;
+  result.error_description =
+      std::to_string(failed) + " of " + std::to_string(docs) + " documents failed, first: " + first_error;
   co_return result;
 }
 
@@ -131,13 +130,11 @@ boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p,
   co_return result;
 }
 
-boost::asio::awaitable<OperationResult> run_create_index(const track::CreateIndexParams& p,
-                                                         ClientContext& client) {
+boost::asio::awaitable<OperationResult> run_create_index(const track::CreateIndexParams& p, ClientContext& client) {
   OperationResult result;
   result.weight = p.indices.size();
   for (const auto& index : p.indices) {
-    set_request(client.request, http::verb::put, with_query("/" + index.name, p.request_params),
-                "application/json");
+    set_request(client.request, http::verb::put, with_query("/" + index.name, p.request_params), "application/json");
     client.request.body() = index.body;
     auto exchange = co_await send(client, result);
     if (http_failed(exchange, result, client.connection.body())) co_return result;
@@ -145,13 +142,11 @@ boost::asio::awaitable<OperationResult> run_create_index(const track::CreateInde
   co_return result;
 }
 
-boost::asio::awaitable<OperationResult> run_delete_index(const track::DeleteIndexParams& p,
-                                                         ClientContext& client) {
+boost::asio::awaitable<OperationResult> run_delete_index(const track::DeleteIndexParams& p, ClientContext& client) {
   OperationResult result;
   result.weight = p.indices.size();
   for (const auto& index : p.indices) {
-    set_request(client.request, http::verb::delete_, with_query("/" + index, p.request_params),
-                "application/json");
+    set_request(client.request, http::verb::delete_, with_query("/" + index, p.request_params), "application/json");
     client.request.body().clear();
     auto exchange = co_await send(client, result);
     // Deleting an index that does not exist is not an error (Rally's only-if-exists).
@@ -164,8 +159,7 @@ int status_rank(const std::string& status) {
   return status == "green" ? 3 : status == "yellow" ? 2 : status == "red" ? 1 : 0;
 }
 
-boost::asio::awaitable<OperationResult> run_cluster_health(const track::ClusterHealthParams& p,
-                                                           ClientContext& client) {
+boost::asio::awaitable<OperationResult> run_cluster_health(const track::ClusterHealthParams& p, ClientContext& client) {
   OperationResult result;
   std::string path = p.index.empty() ? "/_cluster/health" : "/_cluster/health/" + p.index;
   set_request(client.request, http::verb::get, with_query(path, p.request_params), "application/json");
@@ -219,8 +213,7 @@ std::string with_query(std::string path, const track::RequestParams& params) {
   return path;
 }
 
-boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation,
-                                                      ClientContext& client) {
+boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client) {
   switch (operation.type) {
     case OperationType::bulk:
       co_return co_await run_bulk(std::get<track::BulkParams>(operation.params), client);

@@ -1,5 +1,3 @@
-#include <sched.h>
-
 #include <cctype>
 #include <charconv>
 #include <ctime>
@@ -9,6 +7,8 @@
 #include "rally/common/cpu.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/common/host.hpp"
+
+#include <sched.h>
 
 namespace rally {
 
@@ -43,8 +43,8 @@ std::vector<HostPort> parse_host_list(std::string_view text, std::string_view op
     while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
     const auto entry = item;  // as written, for messages: the scheme is stripped below
     auto bad = [&](std::string_view why) {
-      return RallyError("--" + std::string(option_name) + ": '" + std::string(entry) + "' " +
-                        std::string(why) + " (expected host:port, e.g. 127.0.0.1:9200)");
+      return RallyError("--" + std::string(option_name) + ": '" + std::string(entry) + "' " + std::string(why) +
+                        " (expected host:port, e.g. 127.0.0.1:9200)");
     };
     if (item.empty()) throw bad("is empty");
     for (std::string_view scheme : {"http://", "https://"}) {

@@ -1,13 +1,13 @@
 #include "rally/common/files.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "rally/common/errors.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace rally {
 namespace fs = std::filesystem;
@@ -21,8 +21,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   if (!dir.empty()) {
     fs::create_directories(dir, ec);
     if (ec)
-      throw RallyError("cannot write " + path + ": cannot create directory " + dir.string() + ": " +
-                       ec.message());
+      throw RallyError("cannot write " + path + ": cannot create directory " + dir.string() + ": " + ec.message());
   }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -75,8 +75,8 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     const track::Operation& op = task.operation;
     Client& c = client(ct.global_client);
     if (op.type == track::OperationType::bulk) {
-      c.context.bulk.emplace(client::partition_corpora(track_, std::get<track::BulkParams>(op.params),
-                                                       ct.client_index, ct.task_clients, corpora_));
+      c.context.bulk.emplace(client::partition_corpora(track_, std::get<track::BulkParams>(op.params), ct.client_index,
+                                                       ct.task_clients, corpora_));
     } else {
       c.context.bulk.reset();
     }
@@ -89,9 +89,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     const bool finite_source = op.type == track::OperationType::bulk;
     // Which loop a task runs: iterations if set; else a finite source until it is used up;
     // else one request per client.
-    const std::uint64_t total = task.iterations ? warmup + *task.iterations
-                                : finite_source ? UINT64_MAX
-                                                : warmup + 1;
+    const std::uint64_t total = task.iterations ? warmup + *task.iterations : finite_source ? UINT64_MAX : warmup + 1;
     for (std::uint64_t i = 0; i < total && !state->aborted; ++i) {
       Nanos intended = monotonic_ns();  // unthrottled: the request is due now
       Nanos begin = intended;

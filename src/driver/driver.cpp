@@ -5,8 +5,7 @@
 
 namespace rally::driver {
 
-Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track,
-               std::size_t worker_capacity)
+Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity)
     : target_(target),
       config_(config),
       track_(track),
@@ -42,8 +41,8 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
   worker_last_seen_[worker_id] = now;
   // Join points are passed in order, each exactly once per Worker.
   if (join_point != worker_join_point_[worker_id] + 1) {
-    fail("Worker " + std::to_string(worker_id) + " reported join point " + std::to_string(join_point) +
-         " after " + std::to_string(worker_join_point_[worker_id]));
+    fail("Worker " + std::to_string(worker_id) + " reported join point " + std::to_string(join_point) + " after " +
+         std::to_string(worker_join_point_[worker_id]));
     return;
   }
   worker_join_point_[worker_id] = join_point;
@@ -69,8 +68,7 @@ void Driver::finish_step(std::uint32_t step) {
   const auto& tasks = challenge_.schedule.at(step).tasks;
   for (std::uint32_t t = 0; t < tasks.size(); ++t) {
     const auto& task = tasks[t];
-    metrics::TaskIdentity identity{task.name, task.operation.name,
-                                   std::string(track::to_string(task.operation.type)),
+    metrics::TaskIdentity identity{task.name, task.operation.name, std::string(track::to_string(task.operation.type)),
                                    task.operation.include_in_reporting,
                                    task.operation.type == track::OperationType::bulk ? "docs/s" : "ops/s"};
     results.push_back(metrics_.result(step, t, identity, step_start_));
@@ -93,7 +91,8 @@ Nanos Driver::stall_timeout() const {
   if (config_.join_timeout_ms > 0) return Nanos(config_.join_timeout_ms) * ns_per_ms;
   // A Worker reports every sample interval; allow for one full request timeout on top.
   return (Nanos(config_.request_timeout_ms) + Nanos(config_.connect_timeout_ms) +
-          30 * Nanos(config_.sample_interval_ms)) * ns_per_ms;
+          30 * Nanos(config_.sample_interval_ms)) *
+         ns_per_ms;
 }
 
 std::string Driver::progress_line(Nanos now) const {

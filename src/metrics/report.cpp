@@ -25,8 +25,8 @@ std::string percentile_label(double p) {
   return text + "th percentile";
 }
 
-void add_percentiles(std::vector<ReportLine>& out, const TaskResult& r,
-                     const std::vector<Percentile>& ps, const char* what) {
+void add_percentiles(std::vector<ReportLine>& out, const TaskResult& r, const std::vector<Percentile>& ps,
+                     const char* what) {
   for (const auto& p : ps) {
     out.push_back({percentile_label(p.percentile) + " " + what, r.task, format_number(p.value_ms), "ms"});
   }
@@ -84,7 +84,8 @@ std::string format_csv(const std::vector<ReportLine>& lines) {
     return q + "\"";
   };
   std::string out = "Metric,Task,Value,Unit\n";
-  for (const auto& l : lines) out += quote(l.metric) + "," + quote(l.task) + "," + quote(l.value) + "," + quote(l.unit) + "\n";
+  for (const auto& l : lines)
+    out += quote(l.metric) + "," + quote(l.task) + "," + quote(l.value) + "," + quote(l.unit) + "\n";
   return out;
 }
 

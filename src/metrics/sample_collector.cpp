@@ -13,12 +13,18 @@ constexpr std::size_t error_classes = static_cast<std::size_t>(ErrorClass::count
 
 std::string_view to_string(ErrorClass error_class) {
   switch (error_class) {
-    case ErrorClass::none: return "none";
-    case ErrorClass::http: return "http";
-    case ErrorClass::transport: return "transport";
-    case ErrorClass::timeout: return "timeout";
-    case ErrorClass::bulk_items: return "bulk";
-    case ErrorClass::count_: break;
+    case ErrorClass::none:
+      return "none";
+    case ErrorClass::http:
+      return "http";
+    case ErrorClass::transport:
+      return "transport";
+    case ErrorClass::timeout:
+      return "timeout";
+    case ErrorClass::bulk_items:
+      return "bulk";
+    case ErrorClass::count_:
+      break;
   }
   return "unknown";
 }
@@ -98,8 +104,7 @@ void TaskInterval::reset() {
 std::string encode_intervals(const std::vector<TaskInterval>& intervals) {
   ByteWriter w;
   w.varint(blob_version);
-  std::size_t n = std::count_if(intervals.begin(), intervals.end(),
-                                [](const TaskInterval& t) { return !t.empty(); });
+  std::size_t n = std::count_if(intervals.begin(), intervals.end(), [](const TaskInterval& t) { return !t.empty(); });
   w.varint(n);
   for (const auto& t : intervals) {
     if (t.empty()) continue;

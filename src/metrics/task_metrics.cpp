@@ -44,8 +44,7 @@ std::vector<double> throughput_series(const TaskInterval& t, Nanos step_start) {
     while (bucket != t.buckets.end() && bucket->second < boundary) cumulative += (bucket++)->weight;
     series.push_back(static_cast<double>(cumulative) / (static_cast<double>(at - start) / ns_per_s));
   }
-  series.push_back(static_cast<double>(t.normal_weight) /
-                   (static_cast<double>(t.last_normal_end - start) / ns_per_s));
+  series.push_back(static_cast<double>(t.normal_weight) / (static_cast<double>(t.last_normal_end - start) / ns_per_s));
   return series;
 }
 
@@ -84,9 +83,8 @@ TaskResult TaskMetrics::result(std::uint32_t step, std::uint32_t task, const Tas
   r.failed_requests = t.failed_requests;
   r.total_weight = t.normal_weight;
   r.failed_weight = t.failed_weight;
-  r.error_rate = t.normal_requests ? 100.0 * static_cast<double>(t.failed_requests) /
-                                         static_cast<double>(t.normal_requests)
-                                   : 0.0;
+  r.error_rate =
+      t.normal_requests ? 100.0 * static_cast<double>(t.failed_requests) / static_cast<double>(t.normal_requests) : 0.0;
   if (t.last_normal_end > t.first_normal_start)
     r.duration_s = static_cast<double>(t.last_normal_end - t.first_normal_start) / ns_per_s;
   auto series = throughput_series(t, step_start);

@@ -89,8 +89,8 @@ void from_json(const nlohmann::json& j, TaskResult& r) {
   r.errors_by_class = j.at("errors-by-class").get<std::map<std::string, std::uint64_t>>();
   if (j.contains("throughput")) {
     const auto& t = j["throughput"];
-    r.throughput = ThroughputStats{t.at("min").get<double>(), t.at("mean").get<double>(),
-                                   t.at("median").get<double>(), t.at("max").get<double>()};
+    r.throughput = ThroughputStats{t.at("min").get<double>(), t.at("mean").get<double>(), t.at("median").get<double>(),
+                                   t.at("max").get<double>()};
     r.throughput_unit = t.at("unit").get<std::string>();
   }
   if (j.contains("latency")) r.latency = percentiles_from(j["latency"]);

@@ -1,10 +1,5 @@
 #include "rally/track/corpus.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -14,6 +9,11 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace rally::track {
 namespace fs = std::filesystem;
@@ -27,16 +27,16 @@ std::string resolve_document_path(const std::string& track_directory, const std:
   std::vector<fs::path> candidates;
   candidates.push_back(fs::path(track_directory) / source_file);
   const char* home = std::getenv("HOME");
-  candidates.push_back(fs::path(home && *home ? home : "/tmp") / ".rally" / "benchmarks" / "data" /
-                       corpus_name / source_file);
+  candidates.push_back(fs::path(home && *home ? home : "/tmp") / ".rally" / "benchmarks" / "data" / corpus_name /
+                       source_file);
   std::string tried;
   for (const auto& c : candidates) {
     std::error_code ec;
     if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
     tried += (tried.empty() ? "" : ", ") + c.lexically_normal().string();
   }
-  throw RallyError("corpus '" + corpus_name + "': document file '" + source_file +
-                   "' not found (looked in " + tried + ")");
+  throw RallyError("corpus '" + corpus_name + "': document file '" + source_file + "' not found (looked in " + tried +
+                   ")");
 }
 
 OffsetTableBuilder::OffsetTableBuilder(std::string data_file) : path_(std::move(data_file)) {

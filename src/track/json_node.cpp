@@ -12,16 +12,14 @@ Json parse_json(const std::string& text, const std::string& file) {
   } catch (const Json::parse_error& e) {
     // e.byte is the 1-based offset of the character the parser stopped at.
     std::size_t offset = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    std::size_t line = 1 + static_cast<std::size_t>(
-                               std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+    std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
     auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-    std::size_t column = line_start == std::string::npos || offset == 0 ? offset + 1
-                                                                        : offset - line_start;
+    std::size_t column = line_start == std::string::npos || offset == 0 ? offset + 1 : offset - line_start;
     std::string what = e.what();
     auto colon = what.find(": ", what.find("column"));
     if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw RallyError(file + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                     ": invalid JSON: " + what);
+    throw RallyError(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + what);
   }
 }
 
@@ -35,9 +33,7 @@ void JsonNode::fail(const std::string& what) const {
   throw RallyError(file_ + ": " + (path_.empty() ? "(top level)" : path_) + ": " + what);
 }
 
-bool JsonNode::has(const char* key) const {
-  return value_->is_object() && value_->contains(key);
-}
+bool JsonNode::has(const char* key) const { return value_->is_object() && value_->contains(key); }
 
 std::optional<JsonNode> JsonNode::find(const char* key) const {
   if (!value_->is_object()) fail("expected an object but got " + describe(*value_));
@@ -69,8 +65,7 @@ std::string JsonNode::as_string() const {
 }
 
 std::uint64_t JsonNode::as_uint(std::uint64_t min) const {
-  bool negative = value_->is_number_integer() && !value_->is_number_unsigned() &&
-                  value_->get<std::int64_t>() < 0;
+  bool negative = value_->is_number_integer() && !value_->is_number_unsigned() && value_->get<std::int64_t>() < 0;
   if (!value_->is_number_integer() || negative || value_->get<std::uint64_t>() < min)
     fail("expected an integer >= " + std::to_string(min) + " but got " + describe(*value_));
   return value_->get<std::uint64_t>();

@@ -39,8 +39,7 @@ class JsonNode {
 
   [[nodiscard]] std::string string_or(const char* key, std::string fallback) const;
   [[nodiscard]] std::string required_string(const char* key) const;
-  [[nodiscard]] std::optional<std::uint64_t> optional_uint(const char* key,
-                                                           std::uint64_t min = 0) const;
+  [[nodiscard]] std::optional<std::uint64_t> optional_uint(const char* key, std::uint64_t min = 0) const;
   [[nodiscard]] bool bool_or(const char* key, bool fallback) const;
 
  private:

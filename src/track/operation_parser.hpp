@@ -3,8 +3,9 @@
 #include <map>
 #include <string>
 
-#include "json_node.hpp"
 #include "rally/track/track.hpp"
+
+#include "json_node.hpp"
 
 namespace rally::track {
 

@@ -7,9 +7,10 @@
 #include <set>
 #include <sstream>
 
+#include "rally/common/errors.hpp"
+
 #include "json_node.hpp"
 #include "operation_parser.hpp"
-#include "rally/common/errors.hpp"
 
 namespace rally::track {
 namespace fs = std::filesystem;
@@ -83,19 +84,16 @@ std::vector<Corpus> parse_corpora(const JsonNode& root, const std::vector<Index>
 
 void reject_unsupported(const JsonNode& node, std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
-    if (node.has(key))
-      node.child(key).fail(std::string("'") + key + "' is not supported by this version of rally yet");
+    if (node.has(key)) node.child(key).fail(std::string("'") + key + "' is not supported by this version of rally yet");
   }
 }
 
-Task parse_task(const JsonNode& node, const OperationParser& operations,
-                const JsonNode* parallel_defaults) {
-  reject_unsupported(node, {"warmup-time-period", "time-period", "ramp-up-time-period",
-                            "target-throughput", "target-interval", "schedule", "completed-by"});
+Task parse_task(const JsonNode& node, const OperationParser& operations, const JsonNode* parallel_defaults) {
+  reject_unsupported(node, {"warmup-time-period", "time-period", "ramp-up-time-period", "target-throughput",
+                            "target-interval", "schedule", "completed-by"});
   Task task;
   auto op_node = node.child("operation");
-  task.operation = op_node.value().is_string() ? operations.named(op_node)
-                                               : operations.inline_operation(op_node);
+  task.operation = op_node.value().is_string() ? operations.named(op_node) : operations.inline_operation(op_node);
   task.name = node.string_or("name", task.operation.name);
   auto inherited = [&](const char* key, std::uint64_t min) -> std::optional<std::uint64_t> {
     if (auto v = node.optional_uint(key, min)) return v;
@@ -113,8 +111,7 @@ Task parse_task(const JsonNode& node, const OperationParser& operations,
   return task;
 }
 
-Challenge parse_challenge(const JsonNode& node, const OperationParser& operations,
-                          std::string fallback_name) {
+Challenge parse_challenge(const JsonNode& node, const OperationParser& operations, std::string fallback_name) {
   Challenge challenge;
   challenge.name = node.string_or("name", std::move(fallback_name));
   challenge.description = node.string_or("description", "");
@@ -150,8 +147,7 @@ void apply_test_mode(Track& track) {
   for (auto& challenge : track.challenges) {
     for (auto& step : challenge.schedule) {
       for (auto& task : step.tasks) {
-        if (task.warmup_iterations && *task.warmup_iterations > task.clients)
-          task.warmup_iterations = task.clients;
+        if (task.warmup_iterations && *task.warmup_iterations > task.clients) task.warmup_iterations = task.clients;
         if (task.iterations && *task.iterations > task.clients) task.iterations = task.clients;
       }
     }
@@ -176,11 +172,10 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
   OperationParser operations(root, track);
   int forms = root.has("challenges") + root.has("challenge") + root.has("schedule");
   if (forms != 1)
-    root.fail("a track needs exactly one of 'challenges', 'challenge' or 'schedule' (found " +
-              std::to_string(forms) + ")");
+    root.fail("a track needs exactly one of 'challenges', 'challenge' or 'schedule' (found " + std::to_string(forms) +
+              ")");
   if (auto list = root.find("challenges")) {
-    for (const auto& element : list->elements())
-      track.challenges.push_back(parse_challenge(element, operations, ""));
+    for (const auto& element : list->elements()) track.challenges.push_back(parse_challenge(element, operations, ""));
     if (track.challenges.empty()) list->fail("no challenge is defined");
     std::set<std::string> names;
     for (std::size_t i = 0; i < track.challenges.size(); ++i) {
@@ -191,8 +186,7 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
     auto defaults = std::count_if(track.challenges.begin(), track.challenges.end(),
                                   [](const Challenge& c) { return c.is_default; });
     if (track.challenges.size() > 1 && defaults != 1)
-      list->fail("exactly one challenge must be marked \"default\": true (found " +
-                 std::to_string(defaults) + ")");
+      list->fail("exactly one challenge must be marked \"default\": true (found " + std::to_string(defaults) + ")");
     if (track.challenges.size() == 1) track.challenges.front().is_default = true;
   } else if (auto single = root.find("challenge")) {
     track.challenges.push_back(parse_challenge(*single, operations, "default"));
@@ -210,12 +204,18 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
 
 std::string_view to_string(OperationType type) {
   switch (type) {
-    case OperationType::bulk: return "bulk";
-    case OperationType::search: return "search";
-    case OperationType::create_index: return "create-index";
-    case OperationType::delete_index: return "delete-index";
-    case OperationType::cluster_health: return "cluster-health";
-    case OperationType::refresh: return "refresh";
+    case OperationType::bulk:
+      return "bulk";
+    case OperationType::search:
+      return "search";
+    case OperationType::create_index:
+      return "create-index";
+    case OperationType::delete_index:
+      return "delete-index";
+    case OperationType::cluster_health:
+      return "cluster-health";
+    case OperationType::refresh:
+      return "refresh";
   }
   return "unknown";
 }
@@ -233,7 +233,8 @@ Track load_track(const std::string& path, const LoadOptions& options) {
   std::error_code ec;
   fs::path p = fs::absolute(path, ec);
   if (ec || !fs::exists(p, ec))
-    throw RallyError("track path " + path + " does not exist (expected a directory holding track.json, or a .json file)");
+    throw RallyError("track path " + path +
+                     " does not exist (expected a directory holding track.json, or a .json file)");
   if (fs::is_directory(p, ec)) {
     p /= "track.json";
     if (!fs::exists(p, ec)) throw RallyError("track path " + path + " holds no track.json");
@@ -243,8 +244,6 @@ Track load_track(const std::string& path, const LoadOptions& options) {
   return load(std::move(files), true, options);
 }
 
-Track load_track(const TrackFiles& files, const LoadOptions& options) {
-  return load(files, false, options);
-}
+Track load_track(const TrackFiles& files, const LoadOptions& options) { return load(files, false, options); }
 
 }  // namespace rally::track

@@ -1,15 +1,14 @@
 // Every message crosses a process boundary intact: serialized as a type-erased
 // caf::message through the registered type names, as the network layer does.
 
-#include <gtest/gtest.h>
+#include "rally/actors/messages.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 #include <caf/message.hpp>
-
-#include "rally/actors/messages.hpp"
+#include <gtest/gtest.h>
 
 namespace rally::actors {
 namespace {

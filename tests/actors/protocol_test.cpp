@@ -2,17 +2,18 @@
 // message recorded. The recording must follow the seed's two sequence diagrams
 // (../shared/seed/rally-actor-system.md): the same participants, the same order.
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <tuple>
 
-#include "fakes/fake_cluster.hpp"
+#include <gtest/gtest.h>
+
 #include "rally/actors/race_runner.hpp"
 #include "rally/actors/trace.hpp"
+
+#include "fakes/fake_cluster.hpp"
 
 namespace rally::actors {
 namespace {

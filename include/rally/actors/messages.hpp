@@ -27,7 +27,7 @@ struct PreparationTask {
   std::string corpus;
   std::string source_file;
   std::uint64_t document_count = 0;
-  std::uint64_t uncompressed_bytes = 0;  // 0: not checked
+  std::uint64_t uncompressed_bytes = 0;        // 0: not checked
   bool includes_action_and_meta_data = false;  // two lines per document
 };
 
@@ -111,10 +111,9 @@ typename Inspector::result_type inspect(Inspector& f, HostPort& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
-  return f(caf::meta::type_name("RaceConfig"), x.race_id, x.race_timestamp, x.track_path, x.challenge,
-           x.target_hosts, x.report_file, x.report_format, x.races_dir, x.test_mode, x.on_error,
-           x.worker_count, x.request_timeout_ms, x.connect_timeout_ms, x.sample_interval_ms,
-           x.join_timeout_ms);
+  return f(caf::meta::type_name("RaceConfig"), x.race_id, x.race_timestamp, x.track_path, x.challenge, x.target_hosts,
+           x.report_file, x.report_format, x.races_dir, x.test_mode, x.on_error, x.worker_count, x.request_timeout_ms,
+           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms);
 }
 
 namespace track {
@@ -127,8 +126,7 @@ typename Inspector::result_type inspect(Inspector& f, TrackFiles& x) {
 namespace driver {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ClientTask& x) {
-  return f(caf::meta::type_name("ClientTask"), x.step, x.task, x.client_index, x.task_clients,
-           x.global_client);
+  return f(caf::meta::type_name("ClientTask"), x.step, x.task, x.client_index, x.task_clients, x.global_client);
 }
 }  // namespace driver
 
@@ -140,10 +138,10 @@ typename Inspector::result_type inspect(Inspector& f, PreparationTask& x) {
            x.uncompressed_bytes, x.includes_action_and_meta_data);
 }
 
-#define RALLY_EMPTY_MESSAGE(T)                                         \
-  template <class Inspector>                                           \
-  typename Inspector::result_type inspect(Inspector& f, T&) {          \
-    return f(caf::meta::type_name(#T));                                \
+#define RALLY_EMPTY_MESSAGE(T)                                \
+  template <class Inspector>                                  \
+  typename Inspector::result_type inspect(Inspector& f, T&) { \
+    return f(caf::meta::type_name(#T));                       \
   }
 
 RALLY_EMPTY_MESSAGE(ReadyForWork)

@@ -37,8 +37,7 @@ struct DocumentSlice {
 // Rally's partitioning: client i of n takes documents [round(i*D/n), round((i+1)*D/n))
 // of every document file the bulk operation reads.
 std::vector<DocumentSlice> partition_corpora(const track::Track& track, const track::BulkParams& params,
-                                             std::uint32_t client, std::uint32_t clients,
-                                             CorpusCache& cache);
+                                             std::uint32_t client, std::uint32_t clients, CorpusCache& cache);
 
 // Produces bulk bodies from a client's slices: the action line before each raw
 // document line. Documents are never parsed or re-encoded.

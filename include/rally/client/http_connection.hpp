@@ -55,6 +55,7 @@ class HttpConnection {
  private:
   asio::awaitable<boost::system::error_code> connect();
   asio::awaitable<Exchange> attempt(Request& request);
+  void reset();  // closes the connection and forgets buffered bytes
 
   tcp::resolver resolver_;
   beast::tcp_stream stream_;

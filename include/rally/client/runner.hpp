@@ -33,8 +33,7 @@ struct ClientContext {
   std::optional<BulkReader> bulk;
 };
 
-boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation,
-                                                      ClientContext& client);
+boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client);
 
 // Appends "?k=v&k2=v2" with percent-encoding.
 std::string with_query(std::string path, const track::RequestParams& params);

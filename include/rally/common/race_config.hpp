@@ -23,7 +23,7 @@ struct RaceConfig {
   std::string races_dir;  // ~/.rally/benchmarks/races
   bool test_mode = false;
   OnError on_error = OnError::continue_on_error;
-  std::uint32_t worker_count = 0;       // 0: one Worker per available CPU
+  std::uint32_t worker_count = 0;  // 0: one Worker per available CPU
   std::uint32_t request_timeout_ms = 60'000;
   std::uint32_t connect_timeout_ms = 10'000;
   std::uint32_t sample_interval_ms = 1'000;  // Worker -> Driver UpdateSamples period

@@ -27,9 +27,7 @@ class Allocation {
   [[nodiscard]] std::size_t clients() const { return clients_; }
   [[nodiscard]] std::size_t workers() const { return workers_; }
   [[nodiscard]] std::size_t steps() const { return per_step_.size(); }
-  [[nodiscard]] std::size_t worker_of(std::uint32_t global_client) const {
-    return global_client % workers_;
-  }
+  [[nodiscard]] std::size_t worker_of(std::uint32_t global_client) const { return global_client % workers_; }
   // What the clients of `worker` do in `step`, in client order; clients with nothing to
   // do in a step wait at its join point.
   [[nodiscard]] std::vector<ClientTask> tasks_for(std::size_t worker, std::size_t step) const;

@@ -34,8 +34,7 @@ class AsyncExecutor {
 
   // Starts the given client tasks of `step` at `start` (monotonic ns); `done` is called
   // on the io thread once every client has finished or the step was aborted.
-  void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
-                std::function<void(StepOutcome)> done);
+  void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks, std::function<void(StepOutcome)> done);
 
  private:
   struct Client;

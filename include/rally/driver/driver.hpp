@@ -36,8 +36,7 @@ class DriverTarget {
 // samples and turns them into task results. Knows nothing of CAF; time comes in as `now`.
 class Driver {
  public:
-  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track,
-         std::size_t worker_capacity);
+  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity);
 
   void prepare_benchmark();
   void track_prepared(const std::string& host);

@@ -26,8 +26,8 @@ class TaskMetrics {
   void merge(const TaskInterval& interval);
 
   // step_start: the monotonic time the step was driven to start at.
-  [[nodiscard]] TaskResult result(std::uint32_t step, std::uint32_t task,
-                                  const TaskIdentity& identity, Nanos step_start) const;
+  [[nodiscard]] TaskResult result(std::uint32_t step, std::uint32_t task, const TaskIdentity& identity,
+                                  Nanos step_start) const;
   // Normal-phase requests so far, for progress lines.
   [[nodiscard]] std::uint64_t requests(std::uint32_t step, std::uint32_t task) const;
 

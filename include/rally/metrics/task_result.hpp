@@ -30,13 +30,13 @@ struct TaskResult {
   std::vector<Percentile> latency;
   std::vector<Percentile> service_time;
   std::vector<Percentile> processing_time;
-  std::uint64_t requests = 0;          // normal phase
+  std::uint64_t requests = 0;  // normal phase
   std::uint64_t warmup_requests = 0;
   std::uint64_t failed_requests = 0;
-  std::uint64_t total_weight = 0;      // docs or ops in the normal phase
+  std::uint64_t total_weight = 0;  // docs or ops in the normal phase
   std::uint64_t failed_weight = 0;
-  double error_rate = 0;               // percent of normal requests that failed
-  double duration_s = 0;               // normal phase: first request start to last end
+  double error_rate = 0;  // percent of normal requests that failed
+  double duration_s = 0;  // normal phase: first request start to last end
   std::map<std::string, std::uint64_t> errors_by_class;
 };
 

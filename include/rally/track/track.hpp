@@ -68,8 +68,8 @@ struct RefreshParams {
   std::string index;  // empty: all
 };
 
-using OperationParams = std::variant<BulkParams, SearchParams, CreateIndexParams,
-                                     DeleteIndexParams, ClusterHealthParams, RefreshParams>;
+using OperationParams =
+    std::variant<BulkParams, SearchParams, CreateIndexParams, DeleteIndexParams, ClusterHealthParams, RefreshParams>;
 
 struct Operation {
   std::string name;
@@ -102,7 +102,7 @@ struct Challenge {
 // The files a track was read from, so that the track can be loaded again elsewhere
 // (by a Worker on another host) exactly as the coordinator loaded it.
 struct TrackFiles {
-  std::string track_file;  // absolute path of track.json
+  std::string track_file;                       // absolute path of track.json
   std::map<std::string, std::string> contents;  // absolute path -> text
 };
 

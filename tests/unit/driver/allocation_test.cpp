@@ -1,6 +1,7 @@
+#include "rally/driver/allocation.hpp"
+
 #include <gtest/gtest.h>
 
-#include "rally/driver/allocation.hpp"
 #include "unit/driver/driver_test_support.hpp"
 
 namespace rally::driver {

@@ -1,9 +1,11 @@
-#include <gtest/gtest.h>
+#include "rally/driver/driver.hpp"
 
 #include <algorithm>
 
-#include "rally/driver/driver.hpp"
+#include <gtest/gtest.h>
+
 #include "rally/metrics/sample_collector.hpp"
+
 #include "unit/driver/driver_test_support.hpp"
 
 namespace rally::driver {
@@ -14,9 +16,8 @@ using testing::task;
 using testing::track_with;
 
 std::size_t count(const std::vector<std::string>& calls, const std::string& prefix) {
-  return static_cast<std::size_t>(std::count_if(calls.begin(), calls.end(), [&](const std::string& c) {
-    return c.rfind(prefix, 0) == 0;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(calls.begin(), calls.end(), [&](const std::string& c) { return c.rfind(prefix, 0) == 0; }));
 }
 
 class DriverTest : public ::testing::Test {

@@ -27,8 +27,7 @@ class RecordingTarget : public DriverTarget {
     started[id] = tasks;
   }
   void drive_at(std::uint32_t id, std::uint32_t step, Nanos start) override {
-    calls.push_back("drive " + std::to_string(id) + " step " + std::to_string(step) + " at " +
-                    std::to_string(start));
+    calls.push_back("drive " + std::to_string(id) + " step " + std::to_string(step) + " at " + std::to_string(start));
   }
   void on_task_finished(const std::vector<metrics::TaskResult>& results) override {
     for (const auto& r : results) calls.push_back("task_finished " + r.task);

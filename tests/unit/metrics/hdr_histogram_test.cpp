@@ -1,7 +1,5 @@
 #include "rally/metrics/hdr_histogram.hpp"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +9,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace rally::metrics {
 namespace {
@@ -123,9 +123,7 @@ TEST(HdrHistogram, SmallValuesHaveUnitResolution) {
   expect_percentiles_match(uniform_values(100'000, 0, 2'000'000, kSeed + 1));
 }
 
-TEST(HdrHistogram, LogNormalPercentiles) {
-  expect_percentiles_match(lognormal_values(200'000, kSeed + 2));
-}
+TEST(HdrHistogram, LogNormalPercentiles) { expect_percentiles_match(lognormal_values(200'000, kSeed + 2)); }
 
 TEST(HdrHistogram, BimodalPercentiles) {
   std::mt19937_64 rng(kSeed + 3);
