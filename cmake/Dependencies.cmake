@@ -11,6 +11,12 @@ find_package(CLI11 REQUIRED CONFIG)
 find_package(ZLIB REQUIRED)
 find_package(BZip2 REQUIRED)
 
+# libzstd-dev has no CMake package on Debian 12 either.
+find_path(ZSTD_INCLUDE_DIR zstd.h REQUIRED)
+find_library(ZSTD_LIBRARY zstd REQUIRED)
+add_library(Zstd::zstd SHARED IMPORTED)
+set_target_properties(Zstd::zstd PROPERTIES IMPORTED_LOCATION ${ZSTD_LIBRARY} INTERFACE_INCLUDE_DIRECTORIES ${ZSTD_INCLUDE_DIR})
+
 # libcaf-dev 0.17.6 ships no CMake package and no pkg-config file: wrap it ourselves.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
 find_library(CAF_CORE_LIBRARY caf_core REQUIRED)

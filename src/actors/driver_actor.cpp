@@ -87,7 +87,7 @@ void DriverActor::schedule_wakeup() {
 void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
   config_ = msg.config;
   try {
-    track_ = track::load_track(msg.track, track::LoadOptions{config_.test_mode});
+    track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
     // Rally checks the cluster before anything else: an unreachable target fails here.
     client::Timeouts timeouts{std::chrono::milliseconds(config_.connect_timeout_ms),
                               std::chrono::milliseconds(config_.request_timeout_ms)};

@@ -16,7 +16,7 @@ std::vector<PreparationTask> preparation_plan(const track::Track& track) {
   std::vector<PreparationTask> plan;
   for (const auto& corpus : track.corpora) {
     for (const auto& doc : corpus.documents) {
-      plan.push_back(PreparationTask{track.directory, corpus.name, doc.source_file, doc.document_count,
+      plan.push_back(PreparationTask{track.directory, corpus.name, doc.document_file, doc.document_count,
                                      doc.uncompressed_bytes.value_or(0), doc.includes_action_and_meta_data});
     }
   }
@@ -32,7 +32,7 @@ void TrackPreparationActor::fail(const std::string& reason) {
 
 void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
   try {
-    auto track = track::load_track(msg.track, track::LoadOptions{msg.config.test_mode});
+    auto track = track::load_track(msg.track, track::LoadOptions::for_race(msg.config));
     for (auto& task : preparation_plan(track)) tasks_.push_back(std::move(task));
   } catch (const RallyError& e) {
     fail(e.what());

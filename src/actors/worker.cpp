@@ -29,7 +29,7 @@ void Worker::on_start_worker(StartWorker& msg) {
   config_ = std::move(msg.config);
   tasks_ = std::move(msg.tasks);
   try {
-    track_ = track::load_track(msg.track, track::LoadOptions{config_.test_mode});
+    track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
     const auto& challenge = track_->find_challenge(config_.challenge);
     io_ = std::make_unique<driver::AsyncIoAdapter>();
     executor_ = std::make_unique<driver::AsyncExecutor>(io_->io(), *track_, challenge, config_, samples_);

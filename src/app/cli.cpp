@@ -8,7 +8,6 @@
 #include "rally/common/clock.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/metrics/race_store.hpp"
-#include "rally/version.hpp"
 
 namespace rally::app {
 
@@ -24,6 +23,26 @@ std::string new_race_id() {
   return buf;
 }
 
+void add_track_options(CLI::App* cmd, TrackOptions& t, bool with_filters) {
+  cmd->add_option("--track", t.location.name, "A track by name: shipped with rally or in a track repository");
+  cmd->add_option("--track-path", t.location.path, "A directory holding track.json, or a track .json file");
+  cmd->add_option("--track-repository", t.location.repository,
+                  "A git repository of tracks (URL or local path), cloned into ~/.rally/benchmarks/tracks/");
+  cmd->add_option("--track-revision", t.location.revision, "A revision (branch, tag, commit) of the track repository");
+  cmd->add_option("--track-params", t.params, "Track parameters: k:v,k:v, an inline JSON object, or a .json file");
+  cmd->add_flag("--ignore-unused-track-params", t.ignore_unused_params,
+                "Warn about track parameters the track does not use instead of failing");
+  cmd->add_flag("--offline", t.location.offline, "Never touch the network: use track repositories as they are");
+  cmd->add_option("--challenge", t.challenge, "The challenge (default: the track's default challenge)");
+  if (with_filters) {
+    cmd->add_option("--include-tasks", t.include_tasks,
+                    "Only these tasks: name, type:OPERATION-TYPE or tag:TAG, comma-separated");
+    cmd->add_option("--exclude-tasks", t.exclude_tasks,
+                    "Skip these tasks: name, type:OPERATION-TYPE or tag:TAG, comma-separated");
+    cmd->add_flag("--test-mode", t.test_mode, "A quick check of a track: iterations capped to the clients");
+  }
+}
+
 }  // namespace
 
 std::variant<Command, int> parse_command_line(int argc, char** argv) {
@@ -32,21 +51,19 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "Print rally's version and exit");
 
-  RaceConfig config;
+  RaceCommand race_cmd;
+  auto& config = race_cmd.config;
   std::string target_hosts = "127.0.0.1:9200";
   std::string on_error = "continue";
   double timeout_s = 60;
   auto* race = app.add_subcommand("race", "Run a benchmark: replay a track's challenge against a cluster");
-  race->add_option("--track-path", config.track_path, "A directory holding track.json, or a track .json file")
-      ->required();
-  race->add_option("--challenge", config.challenge, "The challenge to run (default: the track's default)");
+  add_track_options(race, race_cmd.track, true);
   race->add_option("--target-hosts", target_hosts, "The cluster's HTTP endpoints, host:port[,host:port...]")
       ->capture_default_str();
   race->add_option("--report-file", config.report_file, "Also write the report to this file");
   race->add_option("--report-format", config.report_format, "Report format")
       ->check(CLI::IsMember({"markdown", "csv"}))
       ->capture_default_str();
-  race->add_flag("--test-mode", config.test_mode, "Quick check of a track: iterations capped to the clients");
   race->add_option("--race-id", config.race_id, "The race's id (default: a new UUID)");
   race->add_option("--on-error", on_error,
                    "What a failed request does: continue (abort on refused connections) or abort")
@@ -61,12 +78,33 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       ->check(CLI::Range(1u, 600'000u))
       ->capture_default_str();
 
+  RenderTrackCommand render_cmd;
+  auto* render = app.add_subcommand("render-track", "Print a track as rally renders it (templates and parts resolved)");
+  add_track_options(render, render_cmd.track, false);
+  render->add_option("--output-path", render_cmd.output_path, "Write the rendered track here instead of stdout");
+
+  ValidateTrackCommand validate_cmd;
+  auto* validate = app.add_subcommand("validate-track", "Load a track and check every challenge, without a cluster");
+  add_track_options(validate, validate_cmd.track, true);
+
+  InfoCommand info_cmd;
+  auto* info = app.add_subcommand("info", "Describe a track: corpora, challenges and their schedules");
+  add_track_options(info, info_cmd.track, true);
+
+  auto* list = app.add_subcommand("list", "List what rally knows");
+  std::string list_what;
+  list->add_option("what", list_what, "What to list")->required()->check(CLI::IsMember({"tracks"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? exit_success : exit_error;
   }
   if (show_version) return Command{VersionCommand{}};
+  if (*render) return Command{std::move(render_cmd)};
+  if (*validate) return Command{std::move(validate_cmd)};
+  if (*info) return Command{std::move(info_cmd)};
+  if (*list) return Command{ListTracksCommand{}};
   if (!*race) {
     std::cout << app.help();
     return exit_error;
@@ -82,7 +120,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   if (config.race_id.empty()) config.race_id = new_race_id();
   config.race_timestamp = utc_timestamp();
   config.races_dir = metrics::RaceStore::default_races_dir();
-  return Command{RaceCommand{std::move(config)}};
+  return Command{std::move(race_cmd)};
 }
 
 }  // namespace rally::app

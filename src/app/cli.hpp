@@ -4,18 +4,43 @@
 #include <variant>
 
 #include "rally/common/race_config.hpp"
+#include "rally/track/track_location.hpp"
 
 namespace rally::app {
 
-struct RaceCommand {
-  RaceConfig config;
+// How a command names its track; shared by race, render-track, validate-track and info.
+struct TrackOptions {
+  track::TrackLocation location;
+  std::string params;  // --track-params as given
+  bool ignore_unused_params = false;
+  std::string challenge;
+  std::string include_tasks;
+  std::string exclude_tasks;
+  bool test_mode = false;
 };
+
+struct RaceCommand {
+  TrackOptions track;
+  RaceConfig config;  // completed by main once the track is resolved
+};
+struct RenderTrackCommand {
+  TrackOptions track;
+  std::string output_path;
+};
+struct ValidateTrackCommand {
+  TrackOptions track;
+};
+struct InfoCommand {
+  TrackOptions track;
+};
+struct ListTracksCommand {};
 struct VersionCommand {};
 
-using Command = std::variant<RaceCommand, VersionCommand>;
+using Command =
+    std::variant<RaceCommand, RenderTrackCommand, ValidateTrackCommand, InfoCommand, ListTracksCommand, VersionCommand>;
 
-// Parses argv into a typed command. Returns the exit code to use when parsing ends the
-// run (--help, a usage error), printing what is needed.
+// Parses argv into a typed command. Returns an exit code instead when parsing ends the
+// run (--help, a usage error), having printed what is needed.
 std::variant<Command, int> parse_command_line(int argc, char** argv);
 
 }  // namespace rally::app

@@ -5,19 +5,43 @@
 #include "rally/version.hpp"
 
 #include "cli.hpp"
+#include "commands.hpp"
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = rally::app::parse_command_line(argc, argv);
+  using namespace rally::app;
+  auto parsed = parse_command_line(argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
-  auto& command = std::get<rally::app::Command>(parsed);
-  if (std::holds_alternative<rally::app::VersionCommand>(command)) {
-    std::cout << "rally " << rally::version << "\n";
-    return rally::exit_success;
-  }
+  auto& command = std::get<Command>(parsed);
   try {
-    return rally::actors::run_race(std::get<rally::app::RaceCommand>(command).config, std::cout, std::cerr);
+    return std::visit(Overloaded{
+                          [](RaceCommand& c) {
+                            prepare_race_config(c);
+                            return rally::actors::run_race(c.config, std::cout, std::cerr);
+                          },
+                          [](RenderTrackCommand& c) { return run_render_track(c, std::cout); },
+                          [](ValidateTrackCommand& c) { return run_validate_track(c, std::cout); },
+                          [](InfoCommand& c) { return run_info(c, std::cout); },
+                          [](ListTracksCommand&) { return run_list_tracks(std::cout); },
+                          [](VersionCommand&) {
+                            std::cout << "rally " << rally::version << "\n";
+                            return rally::exit_success;
+                          },
+                      },
+                      command);
   } catch (const rally::RallyError& e) {
-    std::cerr << "[ERROR] " << e.what() << "\n";
+    std::cerr << "[ERROR] Cannot " << (std::holds_alternative<RaceCommand>(command) ? "race" : "continue") << ". "
+              << e.what() << "\n";
     return rally::exit_error;
   }
 }

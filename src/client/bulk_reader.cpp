@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "rally/common/errors.hpp"
 
@@ -39,11 +40,22 @@ std::vector<DocumentSlice> partition_corpora(const track::Track& track, const tr
       auto first = rounded_share(doc.document_count, client, clients) * lines_per_doc;
       auto last = rounded_share(doc.document_count, client + 1, clients) * lines_per_doc;
       auto data = file->file.data();
+      // ingest-percentage: each client sends only the first part of its partition.
+      auto docs = (last - first) / lines_per_doc;
+      auto to_send =
+          static_cast<std::uint64_t>(std::ceil(static_cast<double>(docs) * params.ingest_percentage / 100.0));
+      last = first + std::min(docs, to_send) * lines_per_doc;
       DocumentSlice slice;
       slice.file = file;
       slice.begin = track::line_offset(data, file->offsets, first);
       slice.end = track::line_offset(data, file->offsets, last);
-      if (!doc.includes_action_and_meta_data)
+      slice.target = doc.target_index.empty() ? doc.target_data_stream : doc.target_index;
+      slice.first_document = first / lines_per_doc;
+      slice.documents = std::min(docs, to_send);
+      // Data streams only take "create"; indices get Rally's "index" action.
+      if (!doc.includes_action_and_meta_data && !doc.target_data_stream.empty())
+        slice.action_line = R"({"create": {"_index": ")" + doc.target_data_stream + "\"}}\n";
+      else if (!doc.includes_action_and_meta_data)
         slice.action_line = R"({"index": {"_index": ")" + doc.target_index + "\"}}\n";
       if (slice.end > slice.begin) slices.push_back(std::move(slice));
     }
@@ -51,16 +63,64 @@ std::vector<DocumentSlice> partition_corpora(const track::Track& track, const tr
   return slices;
 }
 
+BulkReader::BulkReader(std::vector<DocumentSlice> slices, const track::BulkParams& params, std::uint64_t seed)
+    : slices_(std::move(slices)),
+      conflicts_(params.conflicts),
+      conflict_probability_(params.conflict_probability / 100.0),
+      on_conflict_(params.on_conflict),
+      random_state_(seed) {}
+
+std::uint64_t BulkReader::random() {  // splitmix64: fast, and the same sequence for a seed
+  std::uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void BulkReader::start_slice() {
+  const auto& slice = slices_[current_];
+  position_ = slice.begin;
+  started_ = true;
+  ids_.clear();
+  ids_used_ = 0;
+  if (conflicts_ == track::Conflicts::none || slice.action_line.empty()) return;
+  ids_.resize(slice.documents);
+  for (std::uint64_t i = 0; i < slice.documents; ++i) ids_[i] = slice.first_document + i;
+  if (conflicts_ == track::Conflicts::random) {
+    for (std::size_t i = ids_.size(); i > 1; --i) std::swap(ids_[i - 1], ids_[random() % i]);  // Fisher-Yates
+  }
+}
+
+void BulkReader::append_action_with_id(std::string& body, const DocumentSlice& slice, bool& update) {
+  std::uint64_t id;
+  update = false;
+  bool conflict = ids_used_ > 0 && conflict_probability_ > 0 &&
+                  static_cast<double>(random() >> 11) * 0x1.0p-53 < conflict_probability_;
+  if (conflict || ids_used_ >= ids_.size()) {
+    id = ids_[random() % std::max<std::size_t>(ids_used_, 1)];
+    update = on_conflict_ == track::OnConflict::update;
+  } else {
+    id = ids_[ids_used_++];
+  }
+  char id_text[24];
+  std::snprintf(id_text, sizeof id_text, "%010llu", static_cast<unsigned long long>(id));
+  body += update ? R"({"update": {"_index": ")" : R"({"index": {"_index": ")";
+  body += slice.target;
+  body += R"(", "_id": ")";
+  body += id_text;
+  body += "\"}}\n";
+}
+
 std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::string& body) {
   body.clear();
   std::uint64_t docs = 0;
   while (docs < bulk_size && current_ < slices_.size()) {
+    if (!started_) start_slice();
     const auto& slice = slices_[current_];
     auto data = slice.file->file.data();
-    if (position_ == 0) position_ = slice.begin;
     if (position_ >= slice.end) {
       ++current_;
-      position_ = 0;
+      started_ = false;
       continue;
     }
     auto line_end = [&](std::uint64_t from) {
@@ -69,9 +129,18 @@ std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::string& body) {
     };
     auto end = line_end(position_);
     if (slice.action_line.empty()) end = line_end(end);  // action and source lines come in pairs
-    body.append(slice.action_line);
-    body.append(data.data() + position_, end - position_);
-    if (body.back() != '\n') body.push_back('\n');
+    bool update = false;
+    if (ids_.empty()) {
+      body.append(slice.action_line);
+    } else {
+      append_action_with_id(body, slice, update);
+    }
+    std::string_view line(data.data() + position_, end - position_);
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (update) body += R"({"doc":)";
+    body.append(line);
+    if (update) body += '}';
+    body.push_back('\n');
     position_ = end;
     ++docs;
   }

@@ -36,9 +36,9 @@ asio::awaitable<boost::system::error_code> HttpConnection::connect() {
   co_return boost::system::error_code{};
 }
 
-asio::awaitable<Exchange> HttpConnection::attempt(Request& request) {
+asio::awaitable<Exchange> HttpConnection::attempt(Request& request, std::chrono::milliseconds timeout) {
   Exchange result;
-  stream_.expires_after(timeouts_.request);
+  stream_.expires_after(timeout.count() > 0 ? timeout : timeouts_.request);
   Nanos start = monotonic_ns();
   auto [wec, written] = co_await http::async_write(stream_, request, use_tuple);
   if (wec) {
@@ -72,7 +72,7 @@ void HttpConnection::reset() {
   buffer_.clear();
 }
 
-asio::awaitable<Exchange> HttpConnection::exchange(Request& request) {
+asio::awaitable<Exchange> HttpConnection::exchange(Request& request, std::chrono::milliseconds timeout) {
   request.set(http::field::host, host_header_);
   request.keep_alive(true);
   request.prepare_payload();
@@ -88,7 +88,7 @@ asio::awaitable<Exchange> HttpConnection::exchange(Request& request) {
         co_return result;
       }
     }
-    result = co_await attempt(request);
+    result = co_await attempt(request, timeout);
     if (!result.ec) co_return result;
     reset();
     // A server may close an idle keep-alive connection just as we reuse it: then, and only

@@ -1,5 +1,7 @@
 #include "rally/client/runner.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
@@ -50,7 +52,7 @@ void set_request(Request& req, http::verb verb, std::string target, const char* 
 
 // Sends the client's prepared request; fills the common parts of the result.
 boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& result) {
-  auto exchange = co_await client.connection.exchange(client.request);
+  auto exchange = co_await client.connection.exchange(client.request, client.timeout);
   result.service_time += exchange.service_time;
   if (exchange.ec) {
     result.success = false;
@@ -120,13 +122,117 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
   co_return result;
 }
 
+std::uint64_t next_random(std::uint64_t& state) {  // splitmix64
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void set_search_body(const track::SearchParams& p, ClientContext& client) {
+  auto& body = client.request.body();
+  if (!client.terms) {
+    body = p.body;
+    return;
+  }
+  const auto& t = *client.terms;
+  body = t.prefix;
+  if (t.random_max > 0) {
+    auto span = t.random_max - t.random_min + 1;
+    body += t.needs_comma ? ",\"" : "\"";
+    body += std::to_string(t.random_min + next_random(client.random_state) % span);
+    body += '"';
+  }
+  body += t.suffix;
+}
+
+// Rally's search with pages: a scroll, one page per request, then the scroll is cleared.
+// Weight is the number of pages read, unit "pages".
+boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p, ClientContext& client) {
+  OperationResult result;
+  auto params = p.request_params;
+  params.emplace_back("scroll", "10m");
+  params.emplace_back("size", std::to_string(p.results_per_page));
+  set_request(client.request, http::verb::post, with_query("/" + p.index + "/_search", params), "application/json");
+  set_search_body(p, client);
+  std::uint64_t pages = 0;
+  std::string scroll_id;
+  for (;;) {
+    auto exchange = co_await send(client, result);
+    if (http_failed(exchange, result, client.connection.body())) break;
+    ++pages;
+    auto json = nlohmann::json::parse(client.connection.body(), nullptr, false);
+    std::size_t hits = 0;
+    if (json.is_object() && json.contains("hits") && json["hits"].contains("hits")) hits = json["hits"]["hits"].size();
+    if (json.is_object() && json.contains("_scroll_id")) scroll_id = json["_scroll_id"].get<std::string>();
+    if (pages >= p.pages || hits < p.results_per_page || scroll_id.empty()) break;
+    set_request(client.request, http::verb::post, "/_search/scroll", "application/json");
+    client.request.body() = nlohmann::json{{"scroll", "10m"}, {"scroll_id", scroll_id}}.dump();
+  }
+  if (!scroll_id.empty()) {
+    OperationResult ignored;  // clearing is housekeeping: it neither fails nor times the task
+    set_request(client.request, http::verb::delete_, "/_search/scroll", "application/json");
+    client.request.body() = nlohmann::json{{"scroll_id", nlohmann::json::array({scroll_id})}}.dump();
+    co_await send(client, ignored);
+  }
+  result.weight = pages;
+  co_return result;
+}
+
 boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p, ClientContext& client) {
+  if (p.pages > 0) co_return co_await run_scroll(p, client);
   OperationResult result;
   set_request(client.request, http::verb::post, with_query("/" + p.index + "/_search", p.request_params),
               "application/json");
-  client.request.body() = p.body;
+  set_search_body(p, client);
   auto exchange = co_await send(client, result);
   http_failed(exchange, result, client.connection.body());
+  co_return result;
+}
+
+boost::asio::awaitable<OperationResult> run_get(const std::string& target, ClientContext& client,
+                                                http::verb verb = http::verb::get) {
+  OperationResult result;
+  set_request(client.request, verb, target, "application/json");
+  client.request.body().clear();
+  auto exchange = co_await send(client, result);
+  http_failed(exchange, result, client.connection.body());
+  co_return result;
+}
+
+boost::asio::awaitable<OperationResult> run_force_merge(const track::ForceMergeParams& p, ClientContext& client) {
+  auto params = p.request_params;
+  if (p.max_num_segments) params.emplace_back("max_num_segments", std::to_string(*p.max_num_segments));
+  auto path = p.index.empty() ? std::string("/_forcemerge") : "/" + p.index + "/_forcemerge";
+  co_return co_await run_get(with_query(path, params), client, http::verb::post);
+}
+
+// Follows a dotted path ("_all.total.merges.current") into a JSON document.
+const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path) {
+  const nlohmann::json* node = &doc;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('.', start);
+    if (end == std::string::npos) end = path.size();
+    auto key = path.substr(start, end - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+    start = end + 1;
+  }
+  return node;
+}
+
+boost::asio::awaitable<OperationResult> run_index_stats(const track::IndexStatsParams& p, ClientContext& client) {
+  auto result = co_await run_get(with_query("/" + p.index + "/_stats", p.request_params), client);
+  if (!result.success || p.condition_path.empty()) co_return result;
+  auto json = nlohmann::json::parse(client.connection.body(), nullptr, false);
+  const auto* actual = at_path(json, p.condition_path);
+  if (!actual || *actual != p.expected_value) {
+    result.success = false;
+    result.error = metrics::ErrorClass::http;
+    result.error_description = "index stats: " + p.condition_path + " is " + (actual ? actual->dump() : "missing") +
+                               ", expected " + p.expected_value.dump();
+  }
   co_return result;
 }
 
@@ -227,11 +333,59 @@ boost::asio::awaitable<OperationResult> run_operation(const track::Operation& op
       co_return co_await run_cluster_health(std::get<track::ClusterHealthParams>(operation.params), client);
     case OperationType::refresh:
       co_return co_await run_refresh(std::get<track::RefreshParams>(operation.params), client);
+    case OperationType::force_merge:
+      co_return co_await run_force_merge(std::get<track::ForceMergeParams>(operation.params), client);
+    case OperationType::index_stats:
+      co_return co_await run_index_stats(std::get<track::IndexStatsParams>(operation.params), client);
+    case OperationType::node_stats:
+      co_return co_await run_get(
+          with_query("/_nodes/stats", std::get<track::NodeStatsParams>(operation.params).request_params), client);
   }
   OperationResult unknown;
   unknown.success = false;
   unknown.error_description = "unknown operation type";
   co_return unknown;
+}
+
+TermsBody make_terms_body(const std::string& body, const track::TermsFromCorpus& spec,
+                          const std::vector<std::string>& terms) {
+  // The array gets the corpus terms and a marker; the body is split at the marker.
+  static const std::string marker = "\u0001rally-random-term\u0001";
+  auto json = nlohmann::json::parse(body);
+  auto& array = json.at(nlohmann::json::json_pointer(spec.into));
+  for (const auto& term : terms) array.push_back(term);
+  array.push_back(marker);
+  auto text = json.dump();
+  auto quoted = nlohmann::json(marker).dump();
+  auto at = text.find(quoted);
+  TermsBody out;
+  out.prefix = text.substr(0, at);
+  out.suffix = text.substr(at + quoted.size());
+  // Drop the comma that separated the marker from the terms; the random term brings its own.
+  out.needs_comma = !out.prefix.empty() && out.prefix.back() == ',';
+  if (out.needs_comma) out.prefix.pop_back();
+  out.random_min = spec.random_term_min;
+  out.random_max = spec.random_term_max;
+  return out;
+}
+
+boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation& operation, ClientContext& client) {
+  const auto& retry = operation.retry;
+  Nanos service_time = 0;
+  for (std::uint64_t attempt = 0;; ++attempt) {
+    auto result = co_await run_operation(operation, client);
+    service_time += result.service_time;
+    result.service_time = service_time;
+    if (result.success || result.exhausted) co_return result;
+    bool timed_out = result.error == metrics::ErrorClass::timeout;
+    bool retryable = timed_out ? retry.on_timeout : (retry.on_error || retry.until_success);
+    bool attempts_left = retry.until_success || attempt < retry.retries;
+    if (!retryable || !attempts_left || result.connect_failed) co_return result;
+    boost::asio::steady_timer wait(
+        co_await boost::asio::this_coro::executor,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(retry.wait_period_s)));
+    co_await wait.async_wait(boost::asio::use_awaitable);
+  }
 }
 
 }  // namespace rally::client

@@ -6,6 +6,9 @@
 
 #include "rally/client/runner.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/driver/client_schedule.hpp"
+#include "rally/track/corpus.hpp"
+#include "rally/track/synthetic_corpus.hpp"
 
 namespace rally::driver {
 
@@ -57,6 +60,24 @@ AsyncExecutor::Client& AsyncExecutor::client(std::uint32_t global_id) {
   return *slot;
 }
 
+const client::TermsBody* AsyncExecutor::terms_body(const track::Operation& op) {
+  if (op.type != track::OperationType::search) return nullptr;
+  const auto& params = std::get<track::SearchParams>(op.params);
+  if (!params.terms) return nullptr;
+  auto it = terms_bodies_.find(&op);
+  if (it != terms_bodies_.end()) return &it->second;
+  const auto& spec = *params.terms;
+  for (const auto& corpus : track_.corpora) {
+    if (corpus.name != spec.corpus || corpus.documents.empty()) continue;
+    // Sampled once per Worker and operation: the corpus in use (real, -1k or synthetic).
+    auto path = track::resolve_document_path(track_, corpus, corpus.documents.front());
+    auto terms = track::sample_corpus_terms(path, track::TermsSampling{spec.field, spec.every, spec.first_document});
+    auto [inserted, ok] = terms_bodies_.emplace(&op, client::make_terms_body(params.body, spec, terms));
+    return &inserted->second;
+  }
+  throw RallyError("operation '" + op.name + "': corpus '" + spec.corpus + "' has no documents to take terms from");
+}
+
 void AsyncExecutor::run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
                              std::function<void(StepOutcome)> done) {
   samples_.begin_step(step, start);
@@ -75,8 +96,9 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     const track::Operation& op = task.operation;
     Client& c = client(ct.global_client);
     if (op.type == track::OperationType::bulk) {
-      c.context.bulk.emplace(client::partition_corpora(track_, std::get<track::BulkParams>(op.params), ct.client_index,
-                                                       ct.task_clients, corpora_));
+      const auto& bulk = std::get<track::BulkParams>(op.params);
+      c.context.bulk.emplace(client::partition_corpora(track_, bulk, ct.client_index, ct.task_clients, corpora_), bulk,
+                             ct.client_index + 1);
     } else {
       c.context.bulk.reset();
     }
@@ -85,21 +107,28 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       asio::steady_timer timer(io_, std::chrono::nanoseconds(wait));
       co_await timer.async_wait(asio::use_awaitable);
     }
-    const std::uint64_t warmup = task.warmup_iterations.value_or(0);
-    const bool finite_source = op.type == track::OperationType::bulk;
-    // Which loop a task runs: iterations if set; else a finite source until it is used up;
-    // else one request per client.
-    const std::uint64_t total = task.iterations ? warmup + *task.iterations : finite_source ? UINT64_MAX : warmup + 1;
-    for (std::uint64_t i = 0; i < total && !state->aborted; ++i) {
-      Nanos intended = monotonic_ns();  // unthrottled: the request is due now
-      Nanos begin = intended;
-      auto result = co_await client::run_operation(op, c.context);
+    c.context.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(op.request_timeout_s * 1000));
+    c.context.terms = terms_body(op);
+    c.context.random_state = ct.global_client * 0x2545f4914f6cdd1dull + 1;
+    ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
+                            ct.global_client + 1);
+    asio::steady_timer throttle(io_);
+    while (!state->aborted) {
+      auto request = schedule.next(monotonic_ns());
+      if (!request) break;
+      Nanos intended = request->due;
+      if (auto wait = intended - monotonic_ns(); wait > 0) {
+        throttle.expires_after(std::chrono::nanoseconds(wait));
+        co_await throttle.async_wait(asio::use_awaitable);
+      }
+      Nanos begin = monotonic_ns();  // after the throttle wait
+      auto result = co_await client::run_with_retries(op, c.context);
       if (result.exhausted) break;
       Nanos end = monotonic_ns();
       metrics::RequestSample sample;
       sample.step = ct.step;
       sample.task = ct.task;
-      sample.type = i < warmup ? metrics::SampleType::warmup : metrics::SampleType::normal;
+      sample.type = request->type;
       sample.request_start = begin;
       sample.end = end;
       sample.latency = end - intended;
@@ -112,8 +141,11 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       samples_.record(sample);
       if (!result.success) {
         // Rally: 'continue' records errors and goes on, but a target that refuses
-        // connections ends the race; 'abort' ends it at the first error.
-        if (result.connect_failed || config_.on_error == OnError::abort) {
+        // connections ends the race; 'abort' ends it at the first error, unless the task
+        // ignores non-fatal errors (those the cluster answered with).
+        bool non_fatal = result.error == metrics::ErrorClass::http || result.error == metrics::ErrorClass::bulk_items;
+        bool ignored = task.ignore_non_fatal_errors && non_fatal;
+        if (result.connect_failed || (config_.on_error == OnError::abort && !ignored)) {
           state->abort("task '" + task.name + "' failed: " + result.error_description);
         }
       }

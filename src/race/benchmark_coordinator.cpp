@@ -17,7 +17,7 @@ BenchmarkCoordinator::BenchmarkCoordinator(const RaceConfig& config, std::ostrea
     : config_(config), out_(out), err_(err) {}
 
 const track::Track& BenchmarkCoordinator::setup() {
-  track_ = track::load_track(config_.track_path, track::LoadOptions{config_.test_mode});
+  track_ = track::load_track(config_.track_path, track::LoadOptions::for_race(config_));
   (void)track_->find_challenge(config_.challenge);  // an unknown challenge fails here, before any load
   return *track_;
 }

@@ -19,7 +19,7 @@ namespace rally::track {
 namespace fs = std::filesystem;
 
 std::string resolve_document_path(const Track& track, const Corpus& corpus, const Document& doc) {
-  return resolve_document_path(track.directory, corpus.name, doc.source_file);
+  return resolve_document_path(track.directory, corpus.name, doc.document_file);
 }
 
 std::string resolve_document_path(const std::string& track_directory, const std::string& corpus_name,

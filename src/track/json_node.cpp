@@ -71,6 +71,18 @@ std::uint64_t JsonNode::as_uint(std::uint64_t min) const {
   return value_->get<std::uint64_t>();
 }
 
+double JsonNode::as_double(double min) const {
+  if (!value_->is_number() || value_->get<double>() < min)
+    fail("expected a number >= " + nlohmann::json(min).dump() + " but got " + describe(*value_));
+  return value_->get<double>();
+}
+
+std::optional<double> JsonNode::optional_double(const char* key, double min) const {
+  auto node = find(key);
+  if (!node) return std::nullopt;
+  return node->as_double(min);
+}
+
 bool JsonNode::as_bool() const {
   if (!value_->is_boolean()) fail("expected true or false but got " + describe(*value_));
   return value_->get<bool>();

@@ -36,11 +36,13 @@ class JsonNode {
   [[nodiscard]] std::string as_string() const;
   [[nodiscard]] std::uint64_t as_uint(std::uint64_t min = 0) const;
   [[nodiscard]] bool as_bool() const;
+  [[nodiscard]] double as_double(double min = 0) const;  // any JSON number >= min
 
   [[nodiscard]] std::string string_or(const char* key, std::string fallback) const;
   [[nodiscard]] std::string required_string(const char* key) const;
   [[nodiscard]] std::optional<std::uint64_t> optional_uint(const char* key, std::uint64_t min = 0) const;
   [[nodiscard]] bool bool_or(const char* key, bool fallback) const;
+  [[nodiscard]] std::optional<double> optional_double(const char* key, double min = 0) const;
 
  private:
   const Json* value_;

@@ -20,7 +20,56 @@ constexpr TypeInfo known_types[] = {
     {"delete-index", OperationType::delete_index, true},
     {"cluster-health", OperationType::cluster_health, true},
     {"refresh", OperationType::refresh, true},
+    {"force-merge", OperationType::force_merge, true},
+    {"index-stats", OperationType::index_stats, false},
+    {"node-stats", OperationType::node_stats, false},
 };
+
+template <class Enum>
+Enum parse_choice(const JsonNode& node, std::initializer_list<std::pair<const char*, Enum>> choices) {
+  auto text = node.as_string();
+  std::string names;
+  for (const auto& [name, value] : choices) {
+    if (text == name) return value;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  node.fail("'" + text + "' is not one of " + names);
+}
+
+RetryPolicy parse_retry(const JsonNode& node) {
+  RetryPolicy r;
+  r.until_success = node.bool_or("retry-until-success", false);
+  if (auto retries = node.optional_uint("retries"))
+    r.retries = static_cast<std::uint32_t>(std::min<std::uint64_t>(*retries, 1'000'000));
+  r.wait_period_s = node.optional_double("retry-wait-period").value_or(0.5);
+  r.on_timeout = node.bool_or("retry-on-timeout", r.retries > 0 || r.until_success);
+  r.on_error = node.bool_or("retry-on-error", false);
+  return r;
+}
+
+// Fills `into` (a JSON pointer) of the body with the corpus terms at run time: checked here.
+TermsFromCorpus parse_terms(const JsonNode& node, const Json& body, const Track& track) {
+  TermsFromCorpus t;
+  t.corpus = node.required_string("corpus");
+  bool known =
+      std::any_of(track.corpora.begin(), track.corpora.end(), [&](const Corpus& c) { return c.name == t.corpus; });
+  if (!known) node.child("corpus").fail("unknown corpus '" + t.corpus + "'");
+  t.field = node.required_string("field");
+  t.every = node.optional_uint("every", 1).value_or(250);
+  t.first_document = node.optional_uint("first-document").value_or(0);
+  t.into = node.required_string("into");
+  try {
+    if (!body.at(Json::json_pointer(t.into)).is_array())
+      node.child("into").fail("'" + t.into + "' is not an array in the body");
+  } catch (const Json::exception&) {
+    node.child("into").fail("'" + t.into + "' does not name an array in the body");
+  }
+  if (auto random = node.find("random-term")) {
+    t.random_term_min = random->child("min").as_uint();
+    t.random_term_max = random->child("max").as_uint(t.random_term_min);
+  }
+  return t;
+}
 
 std::string scalar_to_string(const JsonNode& node) {
   const auto& v = node.value();
@@ -82,6 +131,8 @@ Operation OperationParser::parse(const JsonNode& node) const {
   }
   op.type = info->type;
   op.include_in_reporting = node.bool_or("include-in-reporting", !info->admin);
+  op.request_timeout_s = node.optional_double("request-timeout").value_or(0);
+  op.retry = parse_retry(node);
 
   switch (op.type) {
     case OperationType::bulk: {
@@ -91,6 +142,20 @@ Operation OperationParser::parse(const JsonNode& node) const {
       if (size > std::numeric_limits<std::uint32_t>::max())  // would be truncated, e.g. 2^32 to 0
         bulk_size.fail("expected an integer between 1 and 4294967295 but got " + describe(bulk_size.value()));
       p.bulk_size = static_cast<std::uint32_t>(size);
+      p.ingest_percentage = node.optional_double("ingest-percentage").value_or(100);
+      if (p.ingest_percentage <= 0 || p.ingest_percentage > 100)
+        node.child("ingest-percentage").fail("expected a percentage in (0, 100]");
+      if (auto conflicts = node.find("conflicts"))
+        p.conflicts =
+            parse_choice<Conflicts>(*conflicts, {{"sequential", Conflicts::sequential}, {"random", Conflicts::random}});
+      p.conflict_probability = node.optional_double("conflict-probability").value_or(25);
+      if (p.conflict_probability > 100) node.child("conflict-probability").fail("expected a percentage in [0, 100]");
+      if (auto on_conflict = node.find("on-conflict"))
+        p.on_conflict =
+            parse_choice<OnConflict>(*on_conflict, {{"index", OnConflict::index}, {"update", OnConflict::update}});
+      if (node.optional_double("recency").value_or(0) != 0)
+        node.child("recency").fail("a recency other than 0 is not supported by this version of rally");
+      p.pipeline = node.string_or("pipeline", "");
       if (auto corpora = node.find("corpora")) {
         if (corpora->value().is_string()) {
           p.corpora.push_back(corpora->as_string());
@@ -117,6 +182,11 @@ Operation OperationParser::parse(const JsonNode& node) const {
       p.request_params = parse_request_params(node);
       if (auto cache = node.find("cache"))
         p.request_params.emplace_back("request_cache", cache->as_bool() ? "true" : "false");
+      if (auto pages = node.optional_uint("pages", 1)) {
+        p.pages = static_cast<std::uint32_t>(std::min<std::uint64_t>(*pages, 1'000'000));
+        p.results_per_page = static_cast<std::uint32_t>(node.child("results-per-page").as_uint(1));
+      }
+      if (auto terms = node.find("terms-from-corpus")) p.terms = parse_terms(*terms, Json::parse(p.body), track_);
       op.params = std::move(p);
       break;
     }
@@ -173,6 +243,34 @@ Operation OperationParser::parse(const JsonNode& node) const {
     case OperationType::refresh: {
       RefreshParams p;
       p.index = node.string_or("index", "");
+      op.params = std::move(p);
+      break;
+    }
+    case OperationType::force_merge: {
+      ForceMergeParams p;
+      p.index = node.string_or("index", "");
+      if (auto segments = node.optional_uint("max-num-segments", 1))
+        p.max_num_segments = static_cast<std::uint32_t>(*segments);
+      if (node.string_or("mode", "blocking") != "blocking")
+        node.child("mode").fail("only the blocking force-merge is supported by this version of rally");
+      p.request_params = parse_request_params(node);
+      op.params = std::move(p);
+      break;
+    }
+    case OperationType::index_stats: {
+      IndexStatsParams p;
+      p.index = node.string_or("index", "_all");
+      if (auto condition = node.find("condition")) {
+        p.condition_path = condition->required_string("path");
+        p.expected_value = condition->child("expected-value").value();
+      }
+      p.request_params = parse_request_params(node);
+      op.params = std::move(p);
+      break;
+    }
+    case OperationType::node_stats: {
+      NodeStatsParams p;
+      p.request_params = parse_request_params(node);
       op.params = std::move(p);
       break;
     }

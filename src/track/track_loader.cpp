@@ -1,6 +1,7 @@
 #include "rally/track/track_loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/track/track_params.hpp"
 
 #include "json_node.hpp"
 #include "operation_parser.hpp"
@@ -38,6 +40,13 @@ class FileSource {
   bool from_disk_;
 };
 
+// Renders a track file (track.json or a body file) with the track params. The Jinja engine
+// plugs in here.
+std::string render_file(const std::string& file, FileSource& source, const LoadOptions& /*options*/,
+                        std::set<std::string>& /*referenced*/) {
+  return source.read(file, "track");
+}
+
 std::vector<Index> parse_indices(const JsonNode& root, const std::string& dir, FileSource& source) {
   std::vector<Index> indices;
   auto node = root.find("indices");
@@ -55,25 +64,96 @@ std::vector<Index> parse_indices(const JsonNode& root, const std::string& dir, F
   return indices;
 }
 
-std::vector<Corpus> parse_corpora(const JsonNode& root, const std::vector<Index>& indices) {
+// Reads a template body file named by `key`, relative to the track directory.
+std::string read_body(const JsonNode& element, const char* key, const std::string& dir, FileSource& source) {
+  auto body = element.child(key);
+  auto file = (fs::path(dir) / body.as_string()).lexically_normal().string();
+  const auto& text = source.read(file, element.file() + ": " + body.path());
+  return parse_json(text, file).dump();
+}
+
+std::vector<IndexTemplate> parse_templates(const JsonNode& root, const char* key, const std::string& dir,
+                                           FileSource& source) {
+  std::vector<IndexTemplate> templates;
+  auto node = root.find(key);
+  if (!node) return templates;
+  for (const auto& element : node->elements()) {
+    IndexTemplate t;
+    t.name = element.required_string("name");
+    t.index_pattern = element.required_string("index-pattern");
+    t.delete_matching_indices = element.bool_or("delete-matching-indices", true);
+    t.body = read_body(element, "template", dir, source);
+    templates.push_back(std::move(t));
+  }
+  return templates;
+}
+
+std::vector<ComponentTemplate> parse_component_templates(const JsonNode& root, const std::string& dir,
+                                                         FileSource& source) {
+  std::vector<ComponentTemplate> templates;
+  auto node = root.find("component-templates");
+  if (!node) return templates;
+  for (const auto& element : node->elements()) {
+    templates.push_back({element.required_string("name"), read_body(element, "template", dir, source)});
+  }
+  return templates;
+}
+
+std::vector<DataStream> parse_data_streams(const JsonNode& root) {
+  std::vector<DataStream> streams;
+  auto node = root.find("data-streams");
+  if (!node) return streams;
+  for (const auto& element : node->elements()) streams.push_back({element.required_string("name")});
+  return streams;
+}
+
+std::string strip_archive_extension(const JsonNode& where, const std::string& source_file) {
+  for (std::string_view ext : {".bz2", ".gz", ".zst"}) {
+    if (source_file.size() > ext.size() && source_file.compare(source_file.size() - ext.size(), ext.size(), ext) == 0)
+      return source_file.substr(0, source_file.size() - ext.size());
+  }
+  for (std::string_view ext : {".zip", ".tar", ".tgz", ".xz", ".7z"}) {
+    if (source_file.size() > ext.size() && source_file.compare(source_file.size() - ext.size(), ext.size(), ext) == 0)
+      where.fail("'" + source_file + "' is an archive type rally does not read (use .bz2, .gz or .zst)");
+  }
+  return source_file;
+}
+
+std::vector<Corpus> parse_corpora(const JsonNode& root, const Track& track) {
   std::vector<Corpus> corpora;
   auto node = root.find("corpora");
   if (!node) return corpora;
   for (const auto& element : node->elements()) {
     Corpus corpus;
     corpus.name = element.required_string("name");
+    auto corpus_base_url = element.string_or("base-url", "");
+    // Corpus-level defaults that documents may override, as in Rally.
+    auto default_target_index = element.string_or("target-index", "");
+    auto default_data_stream = element.string_or("target-data-stream", "");
+    auto default_includes = element.bool_or("includes-action-and-meta-data", false);
     for (const auto& doc_node : element.child("documents").elements()) {
       Document doc;
       doc.source_file = doc_node.required_string("source-file");
+      doc.document_file = strip_archive_extension(doc_node.child("source-file"), doc.source_file);
+      doc.base_url = doc_node.string_or("base-url", corpus_base_url);
       doc.document_count = doc_node.child("document-count").as_uint(1);
+      doc.compressed_bytes = doc_node.optional_uint("compressed-bytes");
       doc.uncompressed_bytes = doc_node.optional_uint("uncompressed-bytes");
-      doc.includes_action_and_meta_data = doc_node.bool_or("includes-action-and-meta-data", false);
-      if (auto target = doc_node.find("target-index")) {
-        doc.target_index = target->as_string();
-      } else if (!doc.includes_action_and_meta_data) {
-        if (indices.size() != 1)
-          doc_node.fail("'target-index' is required when the track does not define exactly one index");
-        doc.target_index = indices.front().name;
+      doc.includes_action_and_meta_data = doc_node.bool_or("includes-action-and-meta-data", default_includes);
+      doc.target_index = doc_node.string_or("target-index", default_target_index);
+      doc.target_data_stream = doc_node.string_or("target-data-stream", default_data_stream);
+      if (!doc.target_index.empty() && !doc.target_data_stream.empty())
+        doc_node.fail("'target-index' and 'target-data-stream' cannot both be set");
+      if (doc.target_index.empty() && doc.target_data_stream.empty() && !doc.includes_action_and_meta_data) {
+        if (track.indices.size() == 1) {
+          doc.target_index = track.indices.front().name;
+        } else if (track.indices.empty() && track.data_streams.size() == 1) {
+          doc.target_data_stream = track.data_streams.front().name;
+        } else {
+          doc_node.fail(
+              "'target-index' or 'target-data-stream' is required when the track does not define exactly one index or "
+              "data stream");
+        }
       }
       corpus.documents.push_back(std::move(doc));
     }
@@ -88,13 +168,40 @@ void reject_unsupported(const JsonNode& node, std::initializer_list<const char*>
   }
 }
 
+// A number means operations per second; a string "N ops/s" too, "N docs/s" for a bulk
+// is converted with its bulk size. Zero means unthrottled.
+std::optional<double> parse_target_throughput(const JsonNode& node, const Operation& operation) {
+  if (node.value().is_number()) {
+    auto v = node.as_double();
+    return v > 0 ? std::optional<double>(v) : std::nullopt;
+  }
+  auto text = node.as_string();
+  double value = 0;
+  char unit[32] = {};
+  if (std::sscanf(text.c_str(), "%lf %31s", &value, unit) != 2 || value < 0)
+    node.fail("expected a number or a string like \"100 ops/s\" but got \"" + text + "\"");
+  std::string u = unit;
+  if (u == "ops/s") return value > 0 ? std::optional<double>(value) : std::nullopt;
+  if (u == "docs/s" && operation.type == OperationType::bulk) {
+    auto bulk_size = std::get<BulkParams>(operation.params).bulk_size;
+    return value > 0 ? std::optional<double>(value / bulk_size) : std::nullopt;
+  }
+  node.fail("the unit '" + u + "' is not supported here (ops/s, or docs/s for a bulk)");
+}
+
 Task parse_task(const JsonNode& node, const OperationParser& operations, const JsonNode* parallel_defaults) {
-  reject_unsupported(node, {"warmup-time-period", "time-period", "ramp-up-time-period", "target-throughput",
-                            "target-interval", "schedule", "completed-by"});
+  reject_unsupported(node, {"ramp-up-time-period", "completed-by"});
   Task task;
   auto op_node = node.child("operation");
   task.operation = op_node.value().is_string() ? operations.named(op_node) : operations.inline_operation(op_node);
   task.name = node.string_or("name", task.operation.name);
+  if (auto tags = node.find("tags")) {
+    if (tags->value().is_string()) {
+      task.tags.push_back(tags->as_string());
+    } else {
+      for (const auto& tag : tags->elements()) task.tags.push_back(tag.as_string());
+    }
+  }
   auto inherited = [&](const char* key, std::uint64_t min) -> std::optional<std::uint64_t> {
     if (auto v = node.optional_uint(key, min)) return v;
     if (parallel_defaults) return parallel_defaults->optional_uint(key, min);
@@ -108,6 +215,32 @@ Task parse_task(const JsonNode& node, const OperationParser& operations, const J
   task.clients = static_cast<std::uint32_t>(clients);
   task.warmup_iterations = inherited("warmup-iterations", 0);
   task.iterations = inherited("iterations", 0);
+  auto inherited_seconds = [&](const char* key) -> std::optional<double> {
+    if (auto v = node.optional_double(key)) return v;
+    if (parallel_defaults) return parallel_defaults->optional_double(key);
+    return std::nullopt;
+  };
+  task.warmup_time_period = inherited_seconds("warmup-time-period");
+  task.time_period = inherited_seconds("time-period");
+  bool by_time = task.warmup_time_period || task.time_period;
+  bool by_iterations = task.warmup_iterations || task.iterations;
+  if (by_time && by_iterations)
+    node.fail("task '" + task.name + "' mixes time periods and iterations; use one or the other");
+  auto throughput = node.find("target-throughput");
+  auto interval = node.find("target-interval");
+  if (throughput && interval) node.fail("define either 'target-throughput' or 'target-interval', not both");
+  if (interval) task.target_throughput = 1.0 / interval->as_double(1e-9);
+  if (throughput) task.target_throughput = parse_target_throughput(*throughput, task.operation);
+  if (auto schedule = node.find("schedule")) {
+    auto name = schedule->as_string();
+    if (name != "deterministic" && name != "poisson")
+      schedule->fail("'" + name + "' is not a schedule rally knows (deterministic, poisson)");
+    task.poisson = name == "poisson";
+  }
+  if (auto level = node.find("ignore-response-error-level")) {
+    if (level->as_string() != "non-fatal") level->fail("the only level is \"non-fatal\"");
+    task.ignore_non_fatal_errors = true;
+  }
   return task;
 }
 
@@ -126,7 +259,7 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
     Step step;
     if (auto parallel = element.find("parallel")) {
       // Rally passes a parallel element's time periods on to its tasks: reject them too.
-      reject_unsupported(*parallel, {"completed-by", "warmup-time-period", "time-period"});
+      reject_unsupported(*parallel, {"completed-by"});
       for (const auto& task_node : parallel->child("tasks").elements()) {
         step.tasks.push_back(parse_task(task_node, operations, &*parallel));
         remember(task_node, step.tasks.back());
@@ -142,22 +275,35 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
   return challenge;
 }
 
-// Rally's test mode: iterations capped to the number of clients.
+// Rally's test mode: iterations capped to the number of clients, no warmup time, time
+// periods of at most 10 s, no throttling.
 void apply_test_mode(Track& track) {
   for (auto& challenge : track.challenges) {
     for (auto& step : challenge.schedule) {
       for (auto& task : step.tasks) {
         if (task.warmup_iterations && *task.warmup_iterations > task.clients) task.warmup_iterations = task.clients;
         if (task.iterations && *task.iterations > task.clients) task.iterations = task.clients;
+        if (task.warmup_time_period) task.warmup_time_period = 0;
+        if (task.time_period && *task.time_period > 10) task.time_period = 10;
+        task.target_throughput.reset();
       }
     }
   }
 }
 
+void check_unused_params(Track& track, const LoadOptions& options, const std::set<std::string>& referenced) {
+  auto unused = unused_track_params(options.params, referenced);
+  if (unused.empty()) return;
+  auto message = describe_unused_track_params(unused, referenced);
+  if (!options.ignore_unused_params) throw RallyError("track '" + track.name + "': " + message);
+  track.warnings.push_back(message);
+}
+
 Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
   FileSource source(files, from_disk);
   const auto& file = files.track_file;
-  const auto& text = source.read(file, "track");
+  std::set<std::string> referenced;  // the globals (track params) the templates looked up
+  auto text = render_file(file, source, options, referenced);
   Json doc = parse_json(text, file);
   JsonNode root(doc, file, "");
   if (!doc.is_object()) root.fail("a track must be a JSON object but got " + describe(doc));
@@ -167,7 +313,11 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
   track.name = fs::path(track.directory).filename().string();
   track.description = root.string_or("description", "");
   track.indices = parse_indices(root, track.directory, source);
-  track.corpora = parse_corpora(root, track.indices);
+  track.templates = parse_templates(root, "templates", track.directory, source);
+  track.composable_templates = parse_templates(root, "composable-templates", track.directory, source);
+  track.component_templates = parse_component_templates(root, track.directory, source);
+  track.data_streams = parse_data_streams(root);
+  track.corpora = parse_corpora(root, track);
 
   OperationParser operations(root, track);
   int forms = root.has("challenges") + root.has("challenge") + root.has("schedule");
@@ -195,7 +345,10 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
     track.challenges.push_back(parse_challenge(root, operations, "default"));
     track.challenges.front().is_default = true;
   }
+  for (auto& challenge : track.challenges) filter_schedule(challenge, options.include_tasks, options.exclude_tasks);
   if (options.test_mode) apply_test_mode(track);
+  check_unused_params(track, options, referenced);
+  track.rendered = std::move(text);
   track.files = std::move(files);
   return track;
 }
@@ -216,13 +369,34 @@ std::string_view to_string(OperationType type) {
       return "cluster-health";
     case OperationType::refresh:
       return "refresh";
+    case OperationType::force_merge:
+      return "force-merge";
+    case OperationType::index_stats:
+      return "index-stats";
+    case OperationType::node_stats:
+      return "node-stats";
   }
   return "unknown";
 }
 
+LoadOptions LoadOptions::for_race(const RaceConfig& config) {
+  LoadOptions options;
+  options.test_mode = config.test_mode;
+  options.params = parse_json(config.track_params.empty() ? "{}" : config.track_params, "track params");
+  options.ignore_unused_params = config.ignore_unused_track_params;
+  options.now = config.race_epoch;
+  options.include_tasks = parse_task_filters(config.include_tasks, "include-tasks");
+  options.exclude_tasks = parse_task_filters(config.exclude_tasks, "exclude-tasks");
+  return options;
+}
+
 const Challenge& Track::find_challenge(const std::string& wanted) const {
   for (const auto& c : challenges) {
-    if (wanted.empty() ? c.is_default : c.name == wanted) return c;
+    if (wanted.empty() ? c.is_default : c.name == wanted) {
+      if (c.schedule.empty())
+        throw RallyError("the task filters leave nothing to run in challenge '" + c.name + "' of track '" + name + "'");
+      return c;
+    }
   }
   std::string names;
   for (const auto& c : challenges) names += (names.empty() ? "" : ", ") + c.name;

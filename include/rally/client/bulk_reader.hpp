@@ -31,7 +31,10 @@ struct DocumentSlice {
   std::shared_ptr<const LoadedCorpusFile> file;
   std::uint64_t begin = 0;
   std::uint64_t end = 0;
-  std::string action_line;  // empty when the file already holds action lines
+  std::string action_line;           // empty when the file already holds action lines
+  std::string target;                // the index (for actions with ids)
+  std::uint64_t first_document = 0;  // the document number of `begin` in its file (ids start there)
+  std::uint64_t documents = 0;
 };
 
 // Rally's partitioning: client i of n takes documents [round(i*D/n), round((i+1)*D/n))
@@ -41,18 +44,32 @@ std::vector<DocumentSlice> partition_corpora(const track::Track& track, const tr
 
 // Produces bulk bodies from a client's slices: the action line before each raw
 // document line. Documents are never parsed or re-encoded.
+// With conflicts (Rally's index-update): every document gets a 10-digit id; new ids come in
+// order (or shuffled, for random conflicts), and with `conflict-probability` a document
+// reuses an id sent before, with the `on-conflict` action (update wraps it in {"doc": ...}).
 class BulkReader {
  public:
-  explicit BulkReader(std::vector<DocumentSlice> slices) : slices_(std::move(slices)) {}
+  explicit BulkReader(std::vector<DocumentSlice> slices, const track::BulkParams& params = {}, std::uint64_t seed = 0);
 
   // Replaces `body` with the next bulk of up to `bulk_size` documents; returns how many
   // documents it holds (0 when the client's part of the corpus is used up).
   std::uint64_t next(std::uint32_t bulk_size, std::string& body);
 
  private:
+  void start_slice();
+  void append_action_with_id(std::string& body, const DocumentSlice& slice, bool& update);
+  std::uint64_t random();
+
   std::vector<DocumentSlice> slices_;
+  track::Conflicts conflicts_ = track::Conflicts::none;
+  double conflict_probability_ = 0;  // 0..1
+  track::OnConflict on_conflict_ = track::OnConflict::index;
+  std::uint64_t random_state_ = 0;
   std::size_t current_ = 0;
   std::uint64_t position_ = 0;  // within slices_[current_]
+  bool started_ = false;
+  std::vector<std::uint64_t> ids_;  // the ids of the current slice, in sending order
+  std::size_t ids_used_ = 0;
 };
 
 }  // namespace rally::client

@@ -45,8 +45,9 @@ class HttpConnection {
  public:
   HttpConnection(asio::any_io_executor executor, HostPort target, Timeouts timeouts);
 
-  // Sends `request` (Host and keep-alive are set here) and reads the whole response.
-  asio::awaitable<Exchange> exchange(Request& request);
+  // Sends `request` (Host and keep-alive are set here) and reads the whole response, within
+  // `timeout` (zero: the connection's request timeout).
+  asio::awaitable<Exchange> exchange(Request& request, std::chrono::milliseconds timeout = {});
 
   // The body of the last response; valid until the next exchange.
   [[nodiscard]] const std::string& body() const { return body_; }
@@ -54,7 +55,7 @@ class HttpConnection {
 
  private:
   asio::awaitable<boost::system::error_code> connect();
-  asio::awaitable<Exchange> attempt(Request& request);
+  asio::awaitable<Exchange> attempt(Request& request, std::chrono::milliseconds timeout);
   void reset();  // closes the connection and forgets buffered bytes
 
   tcp::resolver resolver_;

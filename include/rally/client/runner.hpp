@@ -26,14 +26,34 @@ struct OperationResult {
   std::string error_description;  // filled only on failure
 };
 
+// A search body with a terms list taken from the corpus (Rally's large terms queries):
+// the serialized body split where a random term goes, so a request costs one concatenation.
+struct TermsBody {
+  std::string prefix;                            // the body up to and including the last corpus term
+  std::string suffix;                            // the rest of the body
+  std::uint64_t random_min = 0, random_max = 0;  // max 0: no random term
+  bool needs_comma = false;                      // the array holds terms before the random one
+};
+
+// Builds a TermsBody from the operation's body and the terms sampled from the corpus file.
+TermsBody make_terms_body(const std::string& body, const track::TermsFromCorpus& spec,
+                          const std::vector<std::string>& terms);
+
 // A simulated client's reusable state: its connection, request and bulk source.
 struct ClientContext {
   HttpConnection& connection;
   Request request;
   std::optional<BulkReader> bulk;
+  const TermsBody* terms = nullptr;                    // for searches with terms-from-corpus
+  std::chrono::milliseconds timeout{0};                // the operation's request-timeout; 0: the client's
+  std::uint64_t random_state = 0x9e3779b97f4a7c15ull;  // per client, for random terms
 };
 
 boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client);
+
+// Runs the operation with its retry properties (retries, retry-until-success, ...): one
+// sample covers every attempt.
+boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation& operation, ClientContext& client);
 
 // Appends "?k=v&k2=v2" with percent-encoding.
 std::string with_query(std::string path, const track::RequestParams& params);

@@ -16,7 +16,12 @@ struct RaceConfig {
   std::string race_id;
   std::string race_timestamp;
   std::string track_path;
-  std::string challenge;  // empty: the track's default challenge
+  std::string challenge;            // empty: the track's default challenge
+  std::string track_params = "{}";  // a JSON object
+  bool ignore_unused_track_params = false;
+  std::string include_tasks;  // Rally's filter lists
+  std::string exclude_tasks;
+  double race_epoch = 0;  // when the race started (epoch seconds): templates render the same everywhere
   std::vector<HostPort> target_hosts{HostPort{"127.0.0.1", 9200}};
   std::string report_file;
   std::string report_format = "markdown";

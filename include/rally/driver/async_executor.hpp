@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 
 #include "rally/client/bulk_reader.hpp"
 #include "rally/client/http_connection.hpp"
+#include "rally/client/runner.hpp"
 #include "rally/common/race_config.hpp"
 #include "rally/driver/allocation.hpp"
 #include "rally/metrics/sample_collector.hpp"
@@ -41,6 +43,7 @@ class AsyncExecutor {
   struct StepState;
 
   Client& client(std::uint32_t global_id);
+  const client::TermsBody* terms_body(const track::Operation& op);
   void run_client(std::shared_ptr<StepState> state, ClientTask task);
 
   boost::asio::io_context& io_;
@@ -50,6 +53,7 @@ class AsyncExecutor {
   metrics::SampleCollector& samples_;
   client::CorpusCache corpora_;
   std::vector<std::unique_ptr<Client>> clients_;
+  std::map<const track::Operation*, client::TermsBody> terms_bodies_;
 };
 
 }  // namespace rally::driver

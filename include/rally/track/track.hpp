@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace rally::track {
 
 using RequestParams = std::vector<std::pair<std::string, std::string>>;
@@ -17,12 +19,35 @@ struct Index {
   std::string body;  // the index body (settings, mappings) as compact JSON; may be empty
 };
 
+// An index template: legacy ("templates") or composable ("composable-templates").
+struct IndexTemplate {
+  std::string name;
+  std::string index_pattern;
+  bool delete_matching_indices = true;
+  std::string body;  // compact JSON
+};
+
+struct ComponentTemplate {
+  std::string name;
+  std::string body;
+};
+
+struct DataStream {
+  std::string name;
+};
+
 struct Document {
-  std::string source_file;  // as written in the track, relative to the data dir
+  std::string source_file;    // as written in the track: a .json file or a .bz2/.gz/.zst archive
+  std::string document_file;  // what is indexed: source_file without its archive extension
+  std::string base_url;       // where to download source_file from; empty: no download
   std::uint64_t document_count = 0;
-  std::optional<std::uint64_t> uncompressed_bytes;
+  std::optional<std::uint64_t> compressed_bytes;    // size of the archive, checked when present
+  std::optional<std::uint64_t> uncompressed_bytes;  // size of document_file, checked when present
   std::string target_index;
+  std::string target_data_stream;
   bool includes_action_and_meta_data = false;
+
+  [[nodiscard]] bool is_archive() const { return source_file != document_file; }
 };
 
 struct Corpus {
@@ -37,19 +62,45 @@ enum class OperationType : std::uint8_t {
   delete_index,
   cluster_health,
   refresh,
+  force_merge,
+  index_stats,
+  node_stats,
 };
 
 std::string_view to_string(OperationType type);
 
 // Typed parameters per operation type, parsed and validated once when the track loads.
+enum class Conflicts : std::uint8_t { none, sequential, random };
+enum class OnConflict : std::uint8_t { index, update };
+
 struct BulkParams {
   std::uint32_t bulk_size = 0;
   std::vector<std::string> corpora;  // empty: all corpora of the track
+  double ingest_percentage = 100;    // of each client's partition
+  Conflicts conflicts = Conflicts::none;
+  double conflict_probability = 25;  // percent
+  OnConflict on_conflict = OnConflict::index;
+  std::string pipeline;
 };
+
+// Rally's large terms queries, built natively: the values of `field` in every `every`th
+// document of `corpus` (from `first_document`), put into the JSON array at `into`.
+struct TermsFromCorpus {
+  std::string corpus;
+  std::string field;
+  std::uint64_t every = 250;
+  std::uint64_t first_document = 0;
+  std::string into;                                        // a JSON pointer into the body
+  std::uint64_t random_term_min = 0, random_term_max = 0;  // max 0: no random term
+};
+
 struct SearchParams {
   std::string index;
   std::string body = "{}";
   RequestParams request_params;
+  std::uint32_t pages = 0;  // > 0: a scroll over this many pages
+  std::uint32_t results_per_page = 0;
+  std::optional<TermsFromCorpus> terms;
 };
 struct CreateIndexParams {
   std::vector<Index> indices;  // resolved: the named index or all track indices
@@ -67,23 +118,55 @@ struct ClusterHealthParams {
 struct RefreshParams {
   std::string index;  // empty: all
 };
+struct ForceMergeParams {
+  std::string index;  // empty: all
+  std::optional<std::uint32_t> max_num_segments;
+  RequestParams request_params;
+};
+struct IndexStatsParams {
+  std::string index = "_all";
+  std::string condition_path;  // a dotted path into the response; empty: no condition
+  nlohmann::json expected_value;
+  RequestParams request_params;
+};
+struct NodeStatsParams {
+  RequestParams request_params;
+};
 
 using OperationParams =
-    std::variant<BulkParams, SearchParams, CreateIndexParams, DeleteIndexParams, ClusterHealthParams, RefreshParams>;
+    std::variant<BulkParams, SearchParams, CreateIndexParams, DeleteIndexParams, ClusterHealthParams, RefreshParams,
+                 ForceMergeParams, IndexStatsParams, NodeStatsParams>;
+
+// Rally's retry properties of an operation.
+struct RetryPolicy {
+  std::uint32_t retries = 0;
+  bool until_success = false;
+  double wait_period_s = 0.5;
+  bool on_timeout = false;
+  bool on_error = false;
+};
 
 struct Operation {
   std::string name;
   OperationType type = OperationType::search;
   bool include_in_reporting = true;
+  double request_timeout_s = 0;  // 0: the client's timeout
+  RetryPolicy retry;
   OperationParams params;
 };
 
 struct Task {
   std::string name;
   Operation operation;
+  std::vector<std::string> tags;
   std::uint32_t clients = 1;
   std::optional<std::uint64_t> warmup_iterations;
   std::optional<std::uint64_t> iterations;
+  std::optional<double> warmup_time_period;  // seconds
+  std::optional<double> time_period;         // seconds
+  std::optional<double> target_throughput;   // operations per second, over all clients
+  bool poisson = false;                      // schedule: poisson (else deterministic)
+  bool ignore_non_fatal_errors = false;      // ignore-response-error-level: non-fatal
 };
 
 // One element of a schedule: a single task, or the tasks of a `parallel` element.
@@ -111,9 +194,15 @@ struct Track {
   std::string description;
   std::string directory;  // absolute; corpora and index bodies are relative to it
   std::vector<Index> indices;
+  std::vector<IndexTemplate> templates;  // legacy index templates
+  std::vector<IndexTemplate> composable_templates;
+  std::vector<ComponentTemplate> component_templates;
+  std::vector<DataStream> data_streams;
   std::vector<Corpus> corpora;
   std::vector<Challenge> challenges;
   TrackFiles files;
+  std::string rendered;               // track.json after templating, as rally read it
+  std::vector<std::string> warnings;  // e.g. unused track parameters when they are ignored
 
   [[nodiscard]] const Challenge& find_challenge(const std::string& name) const;
 };

@@ -1,13 +1,26 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "rally/common/race_config.hpp"
+#include "rally/track/task_filter.hpp"
 #include "rally/track/track.hpp"
 
 namespace rally::track {
 
 struct LoadOptions {
   bool test_mode = false;
+  nlohmann::json params = nlohmann::json::object();  // --track-params
+  bool ignore_unused_params = false;
+  double now = 0;  // epoch seconds for templates ("now", days_ago); 0: the current time
+  std::vector<TaskFilter> include_tasks;
+  std::vector<TaskFilter> exclude_tasks;
+
+  // The options every actor of a race uses, so that all load the same track.
+  static LoadOptions for_race(const RaceConfig& config);
 };
 
 // Loads a track from a directory holding track.json, or from a .json file.

@@ -36,7 +36,7 @@ struct CorpusFixture {
     track.name = "t";
     track.directory = dir.str();
     track::Document d;
-    d.source_file = "docs.json";
+    d.source_file = d.document_file = "docs.json";
     d.document_count = count;
     d.target_index = "idx";
     d.includes_action_and_meta_data = with_action_lines;
@@ -241,7 +241,7 @@ TEST(PartitionCorpora, OnlyTheNamedCorpora) {
   CorpusFixture f(docs_text(4), 4);
   f.dir.write("other.json", "{\"other\":1}\n");
   track::Document other;
-  other.source_file = "other.json";
+  other.source_file = other.document_file = "other.json";
   other.document_count = 1;
   other.target_index = "idx2";
   f.track.corpora.push_back(track::Corpus{"second", {other}});
@@ -266,7 +266,7 @@ TEST(CorpusCache, MapsEachFileOnce) {
 
 TEST(PartitionCorpora, MissingDocumentFileNamesIt) {
   CorpusFixture f(docs_text(3), 3);
-  f.track.corpora[0].documents[0].source_file = "nope.json";
+  f.track.corpora[0].documents[0].source_file = f.track.corpora[0].documents[0].document_file = "nope.json";
   rally::testing::ScopedEnv home("HOME", f.dir / "home");
   try {
     partition_corpora(f.track, track::BulkParams{10, {}}, 0, 1, f.cache);

@@ -273,7 +273,7 @@ TEST(ResolveDocumentPath, PrefersTheTrackDirectoryThenRallysDataDirectory) {
   track.directory = dir / "track";
   Corpus corpus{"corpus", {}};
   Document doc;
-  doc.source_file = "docs.json";
+  doc.source_file = doc.document_file = "docs.json";
   EXPECT_EQ(resolve_document_path(track, corpus, doc), in_data);
 }
 

@@ -14,6 +14,12 @@
 namespace rally::track {
 namespace {
 
+LoadOptions test_mode_options() {
+  LoadOptions options;
+  options.test_mode = true;
+  return options;
+}
+
 using rally::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -177,9 +183,10 @@ TEST_F(TrackLoaderTest, UnknownOperationReference) {
 
 TEST_F(TrackLoaderTest, UnknownOperationTypeListsSupportedOnes) {
   auto message =
-      error(track_with(R"("schedule": [{"operation": "x"}])", R"([{"name": "x", "operation-type": "force-merge"}])"));
-  EXPECT_THAT(message, HasSubstr("operations[0].operation-type: unknown operation-type 'force-merge'"));
-  EXPECT_THAT(message, HasSubstr("(supported: bulk, search, create-index, delete-index, cluster-health, refresh)"));
+      error(track_with(R"("schedule": [{"operation": "x"}])", R"([{"name": "x", "operation-type": "put-pipeline"}])"));
+  EXPECT_THAT(message, HasSubstr("operations[0].operation-type: unknown operation-type 'put-pipeline'"));
+  EXPECT_THAT(message, HasSubstr("(supported: bulk, search, create-index, delete-index, cluster-health, refresh, "
+                                 "force-merge, index-stats, node-stats)"));
 }
 
 TEST_F(TrackLoaderTest, DuplicateNamesAreRejected) {
@@ -255,32 +262,53 @@ TEST_F(TrackLoaderTest, FindChallengeByNameAndErrorListsNames) {
 }
 
 TEST_F(TrackLoaderTest, UnsupportedPropertiesAreRejected) {
-  for (const char* property :
-       {"warmup-time-period", "time-period", "ramp-up-time-period", "target-throughput", "target-interval"}) {
-    SCOPED_TRACE(property);
-    auto message =
-        error(track_with(std::string(R"("schedule": [{"operation": "search-all", ")") + property + R"(": 10}])", kOps));
-    EXPECT_THAT(message, HasSubstr(std::string("schedule[0].") + property + ": '" + property +
-                                   "' is not supported by this version of rally yet"));
-  }
+  auto message = error(track_with(R"("schedule": [{"operation": "search-all", "ramp-up-time-period": 10}])", kOps));
+  EXPECT_THAT(message, HasSubstr("schedule[0].ramp-up-time-period: 'ramp-up-time-period' is not supported by this "
+                                 "version of rally yet"));
   EXPECT_THAT(error(track_with(R"("schedule": [{"parallel": {"completed-by": "a", "tasks": [
       {"name": "a", "operation": "search-all"}]}}])",
                                kOps)),
               HasSubstr("schedule[0].parallel.completed-by: 'completed-by' is not supported"));
-  EXPECT_THAT(error(track_with(R"("schedule": [{"parallel": {"tasks": [
-      {"name": "a", "operation": "search-all", "time-period": 5}]}}])",
+}
+
+TEST_F(TrackLoaderTest, TimePeriodsThrottlingAndErrorLevels) {
+  auto t = load(track_with(R"("schedule": [
+      {"operation": "search-all", "warmup-time-period": 5, "time-period": 20, "target-throughput": 8,
+       "clients": 2, "schedule": "poisson", "ignore-response-error-level": "non-fatal"},
+      {"operation": "search-all", "name": "slow", "target-interval": 4},
+      {"parallel": {"warmup-time-period": 3, "time-period": 7, "tasks": [{"name": "p", "operation": "search-all"}]}}])",
+                           kOps));
+  const auto& tasks = t.challenges[0].schedule;
+  const auto& first = tasks[0].tasks[0];
+  EXPECT_EQ(first.warmup_time_period, 5.0);
+  EXPECT_EQ(first.time_period, 20.0);
+  EXPECT_EQ(first.target_throughput, 8.0);
+  EXPECT_TRUE(first.poisson);
+  EXPECT_TRUE(first.ignore_non_fatal_errors);
+  EXPECT_DOUBLE_EQ(*tasks[1].tasks[0].target_throughput, 0.25);
+  EXPECT_EQ(tasks[2].tasks[0].warmup_time_period, 3.0) << "a parallel element passes its periods on";
+  EXPECT_EQ(tasks[2].tasks[0].time_period, 7.0);
+
+  auto test_mode = load(track_with(R"("schedule": [{"operation": "search-all", "warmup-time-period": 5,
+      "time-period": 20, "target-throughput": 8}])",
+                                   kOps),
+                        test_mode_options());
+  const auto& capped = test_mode.challenges[0].schedule[0].tasks[0];
+  EXPECT_EQ(capped.warmup_time_period, 0.0);
+  EXPECT_EQ(capped.time_period, 10.0);
+  EXPECT_FALSE(capped.target_throughput);
+
+  EXPECT_THAT(
+      error(track_with(R"("schedule": [{"operation": "search-all", "time-period": 5, "iterations": 3}])", kOps)),
+      HasSubstr("mixes time periods and iterations"));
+  EXPECT_THAT(error(track_with(R"("schedule": [{"operation": "search-all", "target-throughput": 1,
+      "target-interval": 1}])",
                                kOps)),
-              HasSubstr("schedule[0].parallel.tasks[0].time-period: 'time-period' is not supported"));
-  // Rally's parallel element passes its time periods on to its tasks; running the tasks
-  // without them would measure something else than the track asks for.
-  for (const char* property : {"warmup-time-period", "time-period"}) {
-    SCOPED_TRACE(property);
-    auto message = error(track_with(std::string(R"("schedule": [{"parallel": {")") + property +
-                                        R"(": 60, "tasks": [{"name": "a", "operation": "search-all"}]}}])",
-                                    kOps));
-    EXPECT_THAT(message,
-                HasSubstr(std::string("schedule[0].parallel.") + property + ": '" + property + "' is not supported"));
-  }
+              HasSubstr("either 'target-throughput' or 'target-interval'"));
+  EXPECT_THAT(error(track_with(R"("schedule": [{"operation": "search-all", "schedule": "uniform"}])", kOps)),
+              HasSubstr("schedule[0].schedule: 'uniform' is not a schedule"));
+  EXPECT_THAT(error(track_with(R"("schedule": [{"operation": "search-all", "target-throughput": "5 MB/s"}])", kOps)),
+              HasSubstr("the unit 'MB/s' is not supported"));
 }
 
 TEST_F(TrackLoaderTest, TestModeCapsIterationsToClients) {
@@ -291,7 +319,7 @@ TEST_F(TrackLoaderTest, TestModeCapsIterationsToClients) {
                                kOps);
   auto normal = load(text);
   EXPECT_EQ(normal.challenges[0].schedule[0].tasks[0].iterations, 100u);
-  auto test = load(text, LoadOptions{.test_mode = true});
+  auto test = load(text, test_mode_options());
   const auto& s = test.challenges[0].schedule;
   EXPECT_EQ(s[0].tasks[0].warmup_iterations, 2u);
   EXPECT_EQ(s[0].tasks[0].iterations, 2u);
@@ -405,7 +433,7 @@ TEST(TrackFilesRoundTrip, LoadsTheSameTrackAfterTheDirectoryIsGone) {
     const std::string plain = R"({"name": "idx"})";
     text.replace(text.find(plain), plain.size(), R"({"name": "idx", "body": "idx.json"})");
     dir.write("rt/track.json", text);
-    from_disk = load_track(dir / "rt", LoadOptions{.test_mode = true});
+    from_disk = load_track(dir / "rt", test_mode_options());
     files = from_disk.files;
   }
   ASSERT_FALSE(std::filesystem::exists(body_file));
@@ -413,7 +441,7 @@ TEST(TrackFilesRoundTrip, LoadsTheSameTrackAfterTheDirectoryIsGone) {
   EXPECT_EQ(files.contents.count(body_file), 1u);
   EXPECT_EQ(files.contents.count(files.track_file), 1u);
 
-  auto again = load_track(files, LoadOptions{.test_mode = true});
+  auto again = load_track(files, test_mode_options());
   EXPECT_EQ(describe(again), describe(from_disk));
   EXPECT_EQ(again.challenges[0].schedule[0].tasks[0].iterations, 3u);  // test mode applied again
   EXPECT_EQ(again.challenges[1].schedule[0].tasks[1].iterations, 1u);

@@ -1,0 +1,67 @@
+#include "rally/driver/client_schedule.hpp"
+
+#include <cmath>
+
+namespace rally::driver {
+
+namespace {
+Nanos seconds(double s) { return static_cast<Nanos>(s * 1e9); }
+}  // namespace
+
+ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed)
+    : start_(start), random_state_(seed) {
+  by_time_ = task.warmup_time_period || task.time_period;
+  if (by_time_) {
+    warmup_time_ = seconds(task.warmup_time_period.value_or(0));
+    if (task.time_period) end_time_ = start + warmup_time_ + seconds(*task.time_period);
+    // Without a time period, a finite source runs until it is used up, anything else once.
+    if (!task.time_period && !finite_source) total_iterations_ = 1;
+  } else {
+    warmup_iterations_ = task.warmup_iterations.value_or(0);
+    if (task.iterations) {
+      total_iterations_ = warmup_iterations_ + *task.iterations;
+    } else if (!finite_source) {
+      total_iterations_ = warmup_iterations_ + 1;
+    }
+  }
+  if (task.target_throughput && *task.target_throughput > 0) {
+    double per_client = *task.target_throughput / static_cast<double>(std::max<std::uint32_t>(task.clients, 1));
+    interval_ = seconds(1.0 / per_client);
+    poisson_ = task.poisson;
+  }
+}
+
+double ClientSchedule::exponential() {
+  std::uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  double uniform = (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;  // in (0, 1)
+  return -std::log(uniform);
+}
+
+std::optional<ClientSchedule::Request> ClientSchedule::next(Nanos now) {
+  if (total_iterations_ > 0 && issued_ >= total_iterations_) return std::nullopt;
+  Request r;
+  if (interval_ == 0) {
+    r.due = now;
+  } else if (issued_ == 0) {
+    r.due = start_;
+  } else if (poisson_) {
+    r.due = last_due_ + static_cast<Nanos>(exponential() * static_cast<double>(interval_));
+  } else {
+    r.due = start_ + static_cast<Nanos>(issued_) * interval_;
+  }
+  // A time-based client stops once a request would start past the end of its period.
+  if (end_time_ > 0 && std::max(r.due, now) >= end_time_) return std::nullopt;
+  if (by_time_) {
+    r.type = std::max(r.due, now) - start_ < warmup_time_ ? metrics::SampleType::warmup : metrics::SampleType::normal;
+  } else {
+    r.type = issued_ < warmup_iterations_ ? metrics::SampleType::warmup : metrics::SampleType::normal;
+  }
+  last_due_ = r.due;
+  ++issued_;
+  return r;
+}
+
+}  // namespace rally::driver

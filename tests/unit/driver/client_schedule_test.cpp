@@ -1,0 +1,124 @@
+#include "rally/driver/client_schedule.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+namespace rally::driver {
+namespace {
+
+using metrics::SampleType;
+
+track::Task task() {
+  track::Task t;
+  t.name = "t";
+  return t;
+}
+
+// Drives a schedule with a fake clock: each request "takes" `service` ns.
+std::vector<ClientSchedule::Request> run(ClientSchedule& s, Nanos start, Nanos service, std::size_t limit = 100000) {
+  std::vector<ClientSchedule::Request> out;
+  Nanos now = start;
+  while (out.size() < limit) {
+    auto r = s.next(now);
+    if (!r) break;
+    out.push_back(*r);
+    now = std::max(now, r->due) + service;
+  }
+  return out;
+}
+
+TEST(ClientSchedule, IterationsWithWarmup) {
+  auto t = task();
+  t.warmup_iterations = 2;
+  t.iterations = 3;
+  ClientSchedule s(t, false, 0, 1);
+  auto requests = run(s, 0, 10);
+  ASSERT_EQ(requests.size(), 5u);
+  EXPECT_EQ(requests[0].type, SampleType::warmup);
+  EXPECT_EQ(requests[1].type, SampleType::warmup);
+  EXPECT_EQ(requests[2].type, SampleType::normal);
+  EXPECT_EQ(requests[4].type, SampleType::normal);
+}
+
+TEST(ClientSchedule, WithoutIterationsOneRequestOrTheWholeFiniteSource) {
+  ClientSchedule once(task(), false, 0, 1);
+  EXPECT_EQ(run(once, 0, 10).size(), 1u);
+  ClientSchedule finite(task(), true, 0, 1);
+  EXPECT_EQ(run(finite, 0, 10, 500).size(), 500u) << "a bulk runs until its corpus is used up";
+}
+
+TEST(ClientSchedule, UnthrottledRequestsAreDueAtOnce) {
+  auto t = task();
+  t.iterations = 3;
+  ClientSchedule s(t, false, 0, 1);
+  EXPECT_EQ(s.next(100)->due, 100);
+  EXPECT_EQ(s.next(250)->due, 250);
+}
+
+TEST(ClientSchedule, DeterministicThrottlingIsAnAbsoluteTimeline) {
+  auto t = task();
+  t.iterations = 5;
+  t.clients = 4;
+  t.target_throughput = 8;  // 2 ops/s per client: one every 500 ms
+  ClientSchedule s(t, false, 1'000, 1);
+  auto requests = run(s, 1'000, 10 * ns_per_ms);
+  ASSERT_EQ(requests.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(requests[i].due, 1'000 + static_cast<Nanos>(i) * 500 * ns_per_ms);
+}
+
+TEST(ClientSchedule, FallingBehindKeepsTheIntendedTimes) {
+  auto t = task();
+  t.iterations = 4;
+  t.target_throughput = 10;  // every 100 ms
+  ClientSchedule s(t, false, 0, 1);
+  // Each request takes 250 ms: the due times stay on the timeline, so the lag is latency.
+  auto requests = run(s, 0, 250 * ns_per_ms);
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[3].due, 300 * ns_per_ms);
+}
+
+TEST(ClientSchedule, PoissonHasTheTargetMeanRate) {
+  auto t = task();
+  t.iterations = 20000;
+  t.target_throughput = 100;  // mean gap 10 ms
+  t.poisson = true;
+  ClientSchedule s(t, false, 0, 42);
+  auto requests = run(s, 0, 0);
+  ASSERT_EQ(requests.size(), 20000u);
+  EXPECT_EQ(requests[0].due, 0) << "the first request is not held back";
+  double mean_gap = static_cast<double>(requests.back().due) / 19999.0 / ns_per_ms;
+  EXPECT_NEAR(mean_gap, 10.0, 0.3);
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < requests.size(); ++i)
+    gaps.push_back(static_cast<double>(requests[i].due - requests[i - 1].due));
+  double mean = std::accumulate(gaps.begin(), gaps.end(), 0.0) / static_cast<double>(gaps.size());
+  double var = 0;
+  for (double g : gaps) var += (g - mean) * (g - mean);
+  EXPECT_NEAR(std::sqrt(var / static_cast<double>(gaps.size())) / mean, 1.0, 0.05) << "exponential gaps";
+}
+
+TEST(ClientSchedule, TimePeriodsDecideWarmupAndTheEnd) {
+  auto t = task();
+  t.warmup_time_period = 2;
+  t.time_period = 3;
+  ClientSchedule s(t, false, 0, 1);
+  auto requests = run(s, 0, 500 * ns_per_ms);  // a request every 500 ms
+  ASSERT_EQ(requests.size(), 10u);             // 5 s in all
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(requests[i].type, SampleType::warmup) << i;
+  for (std::size_t i = 4; i < 10; ++i) EXPECT_EQ(requests[i].type, SampleType::normal) << i;
+}
+
+TEST(ClientSchedule, WarmupTimeOnAFiniteSourceRunsItToTheEnd) {
+  auto t = task();
+  t.warmup_time_period = 1;
+  ClientSchedule s(t, true, 0, 1);
+  auto requests = run(s, 0, 100 * ns_per_ms, 50);
+  ASSERT_EQ(requests.size(), 50u);
+  EXPECT_EQ(requests[9].type, SampleType::warmup);
+  EXPECT_EQ(requests[10].type, SampleType::normal);
+}
+
+}  // namespace
+}  // namespace rally::driver
