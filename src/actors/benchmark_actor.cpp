@@ -46,7 +46,7 @@ caf::behavior BenchmarkActor::make_behavior() {
         return promise_;
       },
       [this](const PreparationComplete& msg) {
-        coordinator_.on_preparation_complete({msg.distribution, msg.version});
+        coordinator_.on_preparation_complete({{msg.distribution, msg.version}, msg.notes});
         coordinator_.on_benchmark_started();
         trace("BenchmarkActor", "DriverActor", "StartBenchmark");
         send(driver_, StartBenchmark{});

@@ -47,13 +47,14 @@ caf::behavior DriverActor::make_behavior() {
         benchmark_actor_ = caf::actor_cast<caf::actor>(current_sender());
         on_prepare_benchmark(msg);
       },
-      [this](ReadyForWork) {
+      [this](const ReadyForWork&) {
         // A TrackPreparationActor is bootstrapped: hand it the track.
         auto sender = caf::actor_cast<caf::actor>(current_sender());
         trace("DriverActor", "TrackPreparationActor", "PrepareTrack");
         send(sender, PrepareTrack{config_, track_->files});
       },
       [this](const TrackPrepared& msg) {
+        preparation_notes_.insert(preparation_notes_.end(), msg.notes.begin(), msg.notes.end());
         auto it = track_preparers_.find(msg.host);
         if (it != track_preparers_.end()) {
           demonitor(it->second);
@@ -121,7 +122,7 @@ void DriverActor::prepare_track(const std::string& host) {
 
 void DriverActor::on_preparation_complete() {
   trace("DriverActor", "BenchmarkActor", "PreparationComplete");
-  send(benchmark_actor_, PreparationComplete{cluster_distribution_, cluster_version_});
+  send(benchmark_actor_, PreparationComplete{cluster_distribution_, cluster_version_, preparation_notes_});
 }
 
 void DriverActor::create_worker(std::uint32_t worker_id, const std::string& host) {

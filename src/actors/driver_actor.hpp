@@ -45,6 +45,7 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   std::optional<track::Track> track_;
   std::unique_ptr<driver::Driver> driver_;
   std::string cluster_distribution_, cluster_version_;
+  std::vector<std::string> preparation_notes_;
   std::map<std::string, caf::actor> track_preparers_;  // by host
   std::vector<caf::actor> workers_;
   bool done_ = false;

@@ -1,6 +1,6 @@
 #include "task_execution_actor.hpp"
 
-#include <filesystem>
+#include <iostream>
 
 #include "rally/actors/trace.hpp"
 #include "rally/common/errors.hpp"
@@ -8,82 +8,59 @@
 namespace rally::actors {
 
 namespace {
-constexpr std::size_t bytes_per_wakeup = 16u << 20;
-}
+// Short steps keep one of the two scheduler threads free for the rest of the system.
+constexpr std::chrono::milliseconds step_budget{50};
+constexpr Nanos status_interval = 5 * ns_per_s;
+}  // namespace
 
 TaskExecutionActor::TaskExecutionActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
 
+void TaskExecutionActor::on_exit() {
+  preparation_.reset();  // an unfinished download keeps its .part file for the next race
+  parent_ = caf::actor{};
+}
+
 void TaskExecutionActor::fail(const std::string& reason) {
-  builder_.reset();
+  preparation_.reset();
   trace("TaskExecutionActor", "TrackPreparationActor", "BenchmarkFailure");
   send(parent_, BenchmarkFailure{reason});
 }
 
-void TaskExecutionActor::start(const PreparationTask& task) {
-  task_ = task;
-  try {
-    data_file_ = track::resolve_document_path(task.track_directory, task.corpus, task.source_file);
-    std::error_code ec;
-    auto size = std::filesystem::file_size(data_file_, ec);
-    if (task.uncompressed_bytes > 0 && size != task.uncompressed_bytes) {
-      fail("corpus '" + task.corpus + "': " + data_file_ + " has " + std::to_string(size) +
-           " bytes but the track expects " + std::to_string(task.uncompressed_bytes) + " (uncompressed-bytes)");
-      return;
-    }
-    // Rally keeps an offset table that is newer than its data file.
-    if (track::read_offset_table(data_file_)) {
-      finish_task();
-      return;
-    }
-    builder_ = std::make_unique<track::OffsetTableBuilder>(data_file_);
-  } catch (const RallyError& e) {
-    fail(e.what());
-    return;
-  }
-  trace("TaskExecutionActor", "TaskExecutionActor", "WakeupMessage");
-  send(this, WakeupMessage{});
-}
-
-void TaskExecutionActor::finish_task() {
-  trace("TaskExecutionActor", "TrackPreparationActor", "ReadyForWork");
-  send(parent_, ReadyForWork{});
-}
-
-void TaskExecutionActor::on_exit() {
-  builder_.reset();
-  parent_ = caf::actor{};
-}
-
 caf::behavior TaskExecutionActor::make_behavior() {
   return {
-      [this](const StartTaskLoop&) {
+      [this](const StartTaskLoop& msg) {
         parent_ = caf::actor_cast<caf::actor>(current_sender());
+        host_ = msg.host;
         trace("TaskExecutionActor", "TrackPreparationActor", "ReadyForWork");
         send(parent_, ReadyForWork{});
       },
-      [this](const DoTask& msg) { start(msg.task); },
+      [this](const DoTask& msg) {
+        preparation_ =
+            std::make_unique<track::CorpusPreparation>(msg.task, track::CorpusPreparation::default_data_root());
+        last_status_ = monotonic_ns();
+        trace("TaskExecutionActor", "TaskExecutionActor", "WakeupMessage");
+        send(this, WakeupMessage{});
+      },
       [this](WakeupMessage) {
-        if (!builder_) return;
+        if (!preparation_) return;
         try {
-          if (!builder_->step(bytes_per_wakeup)) {
+          if (!preparation_->step(step_budget)) {
+            if (auto now = monotonic_ns(); now - last_status_ > status_interval) {
+              last_status_ = now;
+              std::cerr << "[INFO] " << host_ << ": " << preparation_->status() << "\n" << std::flush;
+            }
             trace("TaskExecutionActor", "TaskExecutionActor", "WakeupMessage");
             send(this, WakeupMessage{});
             return;
           }
-          auto lines_per_document = task_.includes_action_and_meta_data ? 2 : 1;
-          auto documents = builder_->table().lines / lines_per_document;
-          if (documents != task_.document_count || builder_->table().lines % lines_per_document != 0) {
-            fail("corpus '" + task_.corpus + "': " + data_file_ + " has " + std::to_string(documents) +
-                 " documents but the track expects " + std::to_string(task_.document_count) + " (document-count)");
-            return;
-          }
-          builder_->write();
-          builder_.reset();
         } catch (const RallyError& e) {
           fail(e.what());
           return;
         }
-        finish_task();
+        ReadyForWork done{preparation_->notes()};
+        preparation_.reset();
+        trace("TaskExecutionActor", "TrackPreparationActor", "ReadyForWork");
+        send(parent_, std::move(done));
       },
       [this](WorkerIdle) {
         trace("TaskExecutionActor", "TrackPreparationActor", "WorkerIdle");

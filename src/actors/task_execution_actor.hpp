@@ -7,13 +7,15 @@
 #include <caf/event_based_actor.hpp>
 
 #include "rally/actors/messages.hpp"
-#include "rally/track/corpus.hpp"
+#include "rally/common/clock.hpp"
+#include "rally/track/corpus_preparation.hpp"
 
 namespace rally::actors {
 
 // Seed: TaskExecutionActor. Runs preparation tasks handed out by its
-// TrackPreparationActor, in bounded steps driven by WakeupMessages so that it stays
-// responsive (and can be stopped) while it reads a large corpus.
+// TrackPreparationActor (track::CorpusPreparation: download, unpack, index a corpus file),
+// in short steps driven by WakeupMessages so that it stays responsive, and can be stopped,
+// while it works through gigabytes.
 class TaskExecutionActor : public caf::event_based_actor {
  public:
   explicit TaskExecutionActor(caf::actor_config& cfg);
@@ -22,14 +24,12 @@ class TaskExecutionActor : public caf::event_based_actor {
   void on_exit() override;
 
  private:
-  void start(const PreparationTask& task);
-  void finish_task();
   void fail(const std::string& reason);
 
   caf::actor parent_;
-  PreparationTask task_;
-  std::string data_file_;
-  std::unique_ptr<track::OffsetTableBuilder> builder_;
+  std::string host_;
+  std::unique_ptr<track::CorpusPreparation> preparation_;
+  Nanos last_status_ = 0;
 };
 
 }  // namespace rally::actors

@@ -12,12 +12,24 @@
 
 namespace rally::actors {
 
-std::vector<PreparationTask> preparation_plan(const track::Track& track) {
+std::vector<PreparationTask> preparation_plan(const track::Track& track, const RaceConfig& config) {
   std::vector<PreparationTask> plan;
   for (const auto& corpus : track.corpora) {
     for (const auto& doc : corpus.documents) {
-      plan.push_back(PreparationTask{track.directory, corpus.name, doc.document_file, doc.document_count,
-                                     doc.uncompressed_bytes.value_or(0), doc.includes_action_and_meta_data});
+      track::CorpusFileSpec spec;
+      spec.track_directory = track.directory;
+      spec.corpus = corpus.name;
+      spec.base_url = doc.base_url;
+      spec.source_file = doc.source_file;
+      spec.document_file = doc.document_file;
+      spec.document_count = doc.document_count;
+      spec.compressed_bytes = doc.compressed_bytes.value_or(0);
+      spec.uncompressed_bytes = doc.uncompressed_bytes.value_or(0);
+      spec.includes_action_and_meta_data = doc.includes_action_and_meta_data;
+      spec.offline = config.offline;
+      spec.allow_synthetic = config.test_mode;
+      spec.synthetic_generator = corpus.synthetic_generator;
+      plan.push_back(std::move(spec));
     }
   }
   return plan;
@@ -33,7 +45,7 @@ void TrackPreparationActor::fail(const std::string& reason) {
 void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
   try {
     auto track = track::load_track(msg.track, track::LoadOptions::for_race(msg.config));
-    for (auto& task : preparation_plan(track)) tasks_.push_back(std::move(task));
+    for (auto& task : preparation_plan(track, msg.config)) tasks_.push_back(std::move(task));
   } catch (const RallyError& e) {
     fail(e.what());
     return;
@@ -76,7 +88,8 @@ caf::behavior TrackPreparationActor::make_behavior() {
         send(driver_, ReadyForWork{});
       },
       [this](const PrepareTrack& msg) { on_prepare_track(msg); },
-      [this](ReadyForWork) {
+      [this](ReadyForWork& msg) {
+        for (auto& note : msg.notes) notes_.push_back(std::move(note));
         auto executor = caf::actor_cast<caf::actor>(current_sender());
         if (tasks_.empty()) {
           trace("TrackPreparationActor", "TaskExecutionActor", "WorkerIdle");
@@ -90,7 +103,7 @@ caf::behavior TrackPreparationActor::make_behavior() {
       [this](WorkerIdle) {
         if (++idle_ == executors_.size()) {
           trace("TrackPreparationActor", "DriverActor", "TrackPrepared");
-          send(driver_, TrackPrepared{host_});
+          send(driver_, TrackPrepared{host_, notes_});
         }
       },
       [this](const BenchmarkFailure& msg) { fail(msg.reason); },

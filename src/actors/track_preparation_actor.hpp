@@ -29,9 +29,10 @@ class TrackPreparationActor : public caf::event_based_actor {
   std::deque<PreparationTask> tasks_;
   std::vector<caf::actor> executors_;
   std::size_t idle_ = 0;
+  std::vector<std::string> notes_;
 };
 
 // Builds the preparation plan of a track: one task per corpus document file.
-std::vector<PreparationTask> preparation_plan(const track::Track& track);
+std::vector<PreparationTask> preparation_plan(const track::Track& track, const RaceConfig& config);
 
 }  // namespace rally::actors

@@ -14,7 +14,7 @@ void register_message_types(caf::actor_system_config& cfg) {
       .add_message_type<RaceConfig>("RaceConfig")
       .add_message_type<track::TrackFiles>("TrackFiles")
       .add_message_type<driver::ClientTask>("ClientTask")
-      .add_message_type<PreparationTask>("PreparationTask")
+      .add_message_type<track::CorpusFileSpec>("CorpusFileSpec")
       .add_message_type<PrepareBenchmark>("PrepareBenchmark")
       .add_message_type<Bootstrap>("Bootstrap")
       .add_message_type<ReadyForWork>("ReadyForWork")

@@ -99,6 +99,7 @@ void prepare_race_config(RaceCommand& command) {
   config.include_tasks = t.include_tasks;
   config.exclude_tasks = t.exclude_tasks;
   config.test_mode = t.test_mode;
+  config.offline = t.location.offline;
 }
 
 int run_render_track(const RenderTrackCommand& command, std::ostream& out) {

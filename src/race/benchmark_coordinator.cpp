@@ -22,7 +22,11 @@ const track::Track& BenchmarkCoordinator::setup() {
   return *track_;
 }
 
-void BenchmarkCoordinator::on_preparation_complete(const ClusterDescription& cluster) { cluster_ = cluster; }
+void BenchmarkCoordinator::on_preparation_complete(const PreparationResult& preparation) {
+  cluster_ = preparation.cluster;
+  notes_ = preparation.notes;
+  for (const auto& note : notes_) err_ << "[NOTE] " << note << "\n";
+}
 
 void BenchmarkCoordinator::on_task_finished(const std::vector<metrics::TaskResult>& results) {
   results_.insert(results_.end(), results.begin(), results.end());
@@ -45,6 +49,8 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   race["target-hosts"] = hosts;
   race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
   race["results"] = {{"op_metrics", results_}};
+  race["notes"] = notes_;
+  race["track-params"] = nlohmann::json::parse(config_.track_params.empty() ? "{}" : config_.track_params);
   return metrics::RaceStore(config_.races_dir).store(config_.race_id, race);
 }
 
@@ -59,6 +65,7 @@ int BenchmarkCoordinator::on_benchmark_complete() {
        << "/_/   /_/_/ /_/\\__,_/_/   /____/\\___/\\____/_/   \\___/\n"
        << "------------------------------------------------------\n\n"
        << markdown << "\n";
+  for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
     auto content = config_.report_format == "csv" ? metrics::format_csv(lines) : markdown;
     write_file_atomically(config_.report_file, content);

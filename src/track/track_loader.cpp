@@ -1,6 +1,7 @@
 #include "rally/track/track_loader.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/track/template/template.hpp"
 #include "rally/track/track_params.hpp"
 
 #include "json_node.hpp"
@@ -19,20 +21,44 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Reads the files a track refers to, from disk (recording them) or from a recording.
+// Reads the files a track refers to, from disk (recording them) or from a recording, so
+// that a track renders the same on every host.
 class FileSource {
  public:
   explicit FileSource(TrackFiles& files, bool from_disk) : files_(files), from_disk_(from_disk) {}
 
   const std::string& read(const std::string& path, const std::string& referenced_from) {
-    auto it = files_.contents.find(path);
-    if (it != files_.contents.end()) return it->second;
+    if (auto text = try_read(path)) return *text;
     if (!from_disk_) throw RallyError(referenced_from + ": the file " + path + " was not shipped with the track");
+    throw RallyError(referenced_from + ": cannot read " + path + ": " + std::strerror(errno));
+  }
+
+  const std::string* try_read(const std::string& path) {
+    auto it = files_.contents.find(path);
+    if (it != files_.contents.end()) return &it->second;
+    if (!from_disk_) return nullptr;
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw RallyError(referenced_from + ": cannot read " + path + ": " + std::strerror(errno));
+    if (!in) return nullptr;
     std::ostringstream buf;
     buf << in.rdbuf();
-    return files_.contents.emplace(path, buf.str()).first->second;
+    return &files_.contents.emplace(path, buf.str()).first->second;
+  }
+
+  std::vector<std::string> glob(const std::string& pattern) {
+    auto it = files_.globs.find(pattern);
+    if (it != files_.globs.end()) return it->second;
+    if (!from_disk_) return {};
+    auto matches = templating::glob_files(pattern);
+    files_.globs.emplace(pattern, matches);
+    return matches;
+  }
+
+  templating::TemplateSource template_source() {
+    return templating::TemplateSource{[this](const std::string& path) -> std::optional<std::string> {
+                                        const auto* text = try_read(path);
+                                        return text ? std::optional<std::string>(*text) : std::nullopt;
+                                      },
+                                      [this](const std::string& pattern) { return glob(pattern); }};
   }
 
  private:
@@ -40,40 +66,68 @@ class FileSource {
   bool from_disk_;
 };
 
-// Renders a track file (track.json or a body file) with the track params. The Jinja engine
-// plugs in here.
-std::string render_file(const std::string& file, FileSource& source, const LoadOptions& /*options*/,
-                        std::set<std::string>& /*referenced*/) {
-  return source.read(file, "track");
+templating::RenderOptions render_options(const LoadOptions& options) {
+  templating::RenderOptions r;
+  r.now = options.now > 0 ? options.now
+                          : std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return r;
 }
 
-std::vector<Index> parse_indices(const JsonNode& root, const std::string& dir, FileSource& source) {
+// Renders track.json with the track params: Rally's collect pass, then one Jinja render.
+std::string render_track(const std::string& file, FileSource& source, const LoadOptions& options,
+                         std::set<std::string>& referenced) {
+  (void)source.read(file, "track");  // a clear error when track.json itself cannot be read
+  auto result = templating::render_track_file(file, source.template_source(), options.params, render_options(options));
+  referenced.insert(result.referenced_globals.begin(), result.referenced_globals.end());
+  return std::move(result.text);
+}
+
+// Index and template bodies are rendered too, as Rally does, in their own environment.
+std::string render_body(const std::string& file, const std::string& track_dir, FileSource& source,
+                        const LoadOptions& options, std::set<std::string>& referenced,
+                        const std::string& referenced_from) {
+  (void)source.read(file, referenced_from);
+  auto result =
+      templating::render_index_body(file, track_dir, source.template_source(), options.params, render_options(options));
+  referenced.insert(result.referenced_globals.begin(), result.referenced_globals.end());
+  return std::move(result.text);
+}
+
+// Reads body files (index bodies, templates) named relative to the track directory,
+// renders them with the track params and checks that they are JSON.
+class BodyReader {
+ public:
+  BodyReader(std::string dir, FileSource& source, const LoadOptions& options, std::set<std::string>& referenced)
+      : dir_(std::move(dir)), source_(source), options_(options), referenced_(referenced) {}
+
+  std::string read(const JsonNode& element, const char* key) {
+    auto body = element.child(key);
+    auto file = (fs::path(dir_) / body.as_string()).lexically_normal().string();
+    auto text = render_body(file, dir_, source_, options_, referenced_, element.file() + ": " + body.path());
+    return parse_json(text, file).dump();
+  }
+
+ private:
+  std::string dir_;
+  FileSource& source_;
+  const LoadOptions& options_;
+  std::set<std::string>& referenced_;
+};
+
+std::vector<Index> parse_indices(const JsonNode& root, BodyReader& bodies) {
   std::vector<Index> indices;
   auto node = root.find("indices");
   if (!node) return indices;
   for (const auto& element : node->elements()) {
     Index index;
     index.name = element.required_string("name");
-    if (auto body = element.find("body")) {
-      auto file = (fs::path(dir) / body->as_string()).lexically_normal().string();
-      const auto& text = source.read(file, element.file() + ": " + body->path());
-      index.body = parse_json(text, file).dump();
-    }
+    if (element.has("body")) index.body = bodies.read(element, "body");
     indices.push_back(std::move(index));
   }
   return indices;
 }
 
-// Reads a template body file named by `key`, relative to the track directory.
-std::string read_body(const JsonNode& element, const char* key, const std::string& dir, FileSource& source) {
-  auto body = element.child(key);
-  auto file = (fs::path(dir) / body.as_string()).lexically_normal().string();
-  const auto& text = source.read(file, element.file() + ": " + body.path());
-  return parse_json(text, file).dump();
-}
-
-std::vector<IndexTemplate> parse_templates(const JsonNode& root, const char* key, const std::string& dir,
-                                           FileSource& source) {
+std::vector<IndexTemplate> parse_templates(const JsonNode& root, const char* key, BodyReader& bodies) {
   std::vector<IndexTemplate> templates;
   auto node = root.find(key);
   if (!node) return templates;
@@ -82,19 +136,18 @@ std::vector<IndexTemplate> parse_templates(const JsonNode& root, const char* key
     t.name = element.required_string("name");
     t.index_pattern = element.required_string("index-pattern");
     t.delete_matching_indices = element.bool_or("delete-matching-indices", true);
-    t.body = read_body(element, "template", dir, source);
+    t.body = bodies.read(element, "template");
     templates.push_back(std::move(t));
   }
   return templates;
 }
 
-std::vector<ComponentTemplate> parse_component_templates(const JsonNode& root, const std::string& dir,
-                                                         FileSource& source) {
+std::vector<ComponentTemplate> parse_component_templates(const JsonNode& root, BodyReader& bodies) {
   std::vector<ComponentTemplate> templates;
   auto node = root.find("component-templates");
   if (!node) return templates;
   for (const auto& element : node->elements()) {
-    templates.push_back({element.required_string("name"), read_body(element, "template", dir, source)});
+    templates.push_back({element.required_string("name"), bodies.read(element, "template")});
   }
   return templates;
 }
@@ -126,6 +179,9 @@ std::vector<Corpus> parse_corpora(const JsonNode& root, const Track& track) {
   for (const auto& element : node->elements()) {
     Corpus corpus;
     corpus.name = element.required_string("name");
+    corpus.synthetic_generator = element.string_or("synthetic-generator", "");
+    if (!corpus.synthetic_generator.empty() && corpus.synthetic_generator != "geonames")
+      element.child("synthetic-generator").fail("rally can only generate \"geonames\" corpora");
     auto corpus_base_url = element.string_or("base-url", "");
     // Corpus-level defaults that documents may override, as in Rally.
     auto default_target_index = element.string_or("target-index", "");
@@ -277,7 +333,29 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
 
 // Rally's test mode: iterations capped to the number of clients, no warmup time, time
 // periods of at most 10 s, no throttling.
+// Rally's test-mode document files: documents-2.json.bz2 -> documents-2-1k.json(.bz2), 1,000
+// documents, sizes unchecked.
+void use_1k_document_files(Track& track) {
+  for (auto& corpus : track.corpora) {
+    for (auto& doc : corpus.documents) {
+      if (doc.document_count <= 1000) continue;
+      auto archive_ext = doc.source_file.substr(doc.document_file.size());
+      auto dot = doc.document_file.rfind('.');
+      auto slash = doc.document_file.rfind('/');
+      bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+      auto stem = has_ext ? doc.document_file.substr(0, dot) : doc.document_file;
+      auto ext = has_ext ? doc.document_file.substr(dot) : std::string();
+      doc.document_file = stem + "-1k" + ext;
+      doc.source_file = doc.document_file + archive_ext;
+      doc.document_count = 1000;
+      doc.compressed_bytes.reset();
+      doc.uncompressed_bytes.reset();
+    }
+  }
+}
+
 void apply_test_mode(Track& track) {
+  use_1k_document_files(track);
   for (auto& challenge : track.challenges) {
     for (auto& step : challenge.schedule) {
       for (auto& task : step.tasks) {
@@ -303,7 +381,7 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
   FileSource source(files, from_disk);
   const auto& file = files.track_file;
   std::set<std::string> referenced;  // the globals (track params) the templates looked up
-  auto text = render_file(file, source, options, referenced);
+  auto text = render_track(file, source, options, referenced);
   Json doc = parse_json(text, file);
   JsonNode root(doc, file, "");
   if (!doc.is_object()) root.fail("a track must be a JSON object but got " + describe(doc));
@@ -312,10 +390,11 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
   track.directory = fs::path(file).parent_path().string();
   track.name = fs::path(track.directory).filename().string();
   track.description = root.string_or("description", "");
-  track.indices = parse_indices(root, track.directory, source);
-  track.templates = parse_templates(root, "templates", track.directory, source);
-  track.composable_templates = parse_templates(root, "composable-templates", track.directory, source);
-  track.component_templates = parse_component_templates(root, track.directory, source);
+  BodyReader bodies(track.directory, source, options, referenced);
+  track.indices = parse_indices(root, bodies);
+  track.templates = parse_templates(root, "templates", bodies);
+  track.composable_templates = parse_templates(root, "composable-templates", bodies);
+  track.component_templates = parse_component_templates(root, bodies);
   track.data_streams = parse_data_streams(root);
   track.corpora = parse_corpora(root, track);
 

@@ -13,6 +13,7 @@
 
 #include "rally/common/race_config.hpp"
 #include "rally/driver/allocation.hpp"
+#include "rally/track/corpus_preparation.hpp"
 #include "rally/track/track.hpp"
 
 namespace caf {
@@ -21,15 +22,8 @@ class actor_system_config;
 
 namespace rally::actors {
 
-// A unit of track preparation: one corpus document file to check and index.
-struct PreparationTask {
-  std::string track_directory;
-  std::string corpus;
-  std::string source_file;
-  std::uint64_t document_count = 0;
-  std::uint64_t uncompressed_bytes = 0;        // 0: not checked
-  bool includes_action_and_meta_data = false;  // two lines per document
-};
+// A unit of track preparation: one corpus document file to make ready on a host.
+using PreparationTask = track::CorpusFileSpec;
 
 struct PrepareBenchmark {
   RaceConfig config;
@@ -39,7 +33,9 @@ struct Bootstrap {
   std::uint32_t id = 0;
   std::string host;
 };
-struct ReadyForWork {};
+struct ReadyForWork {
+  std::vector<std::string> notes;  // from the task just done, e.g. that a corpus is synthetic
+};
 struct PrepareTrack {
   RaceConfig config;
   track::TrackFiles track;
@@ -54,10 +50,12 @@ struct WakeupMessage {};
 struct WorkerIdle {};
 struct TrackPrepared {
   std::string host;
+  std::vector<std::string> notes;
 };
 struct PreparationComplete {
   std::string distribution;
   std::string version;
+  std::vector<std::string> notes;
 };
 struct StartBenchmark {};
 struct StartWorker {
@@ -113,14 +111,20 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
   return f(caf::meta::type_name("RaceConfig"), x.race_id, x.race_timestamp, x.track_path, x.challenge, x.track_params,
            x.ignore_unused_track_params, x.include_tasks, x.exclude_tasks, x.race_epoch, x.target_hosts, x.report_file,
-           x.report_format, x.races_dir, x.test_mode, x.on_error, x.worker_count, x.request_timeout_ms,
+           x.report_format, x.races_dir, x.test_mode, x.offline, x.on_error, x.worker_count, x.request_timeout_ms,
            x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms);
 }
 
 namespace track {
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CorpusFileSpec& x) {
+  return f(caf::meta::type_name("CorpusFileSpec"), x.track_directory, x.corpus, x.base_url, x.source_file,
+           x.document_file, x.document_count, x.compressed_bytes, x.uncompressed_bytes, x.includes_action_and_meta_data,
+           x.offline, x.allow_synthetic, x.synthetic_generator);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TrackFiles& x) {
-  return f(caf::meta::type_name("TrackFiles"), x.track_file, x.contents);
+  return f(caf::meta::type_name("TrackFiles"), x.track_file, x.contents, x.globs);
 }
 }  // namespace track
 
@@ -134,9 +138,8 @@ typename Inspector::result_type inspect(Inspector& f, ClientTask& x) {
 namespace actors {
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, PreparationTask& x) {
-  return f(caf::meta::type_name("PreparationTask"), x.track_directory, x.corpus, x.source_file, x.document_count,
-           x.uncompressed_bytes, x.includes_action_and_meta_data);
+typename Inspector::result_type inspect(Inspector& f, ReadyForWork& x) {
+  return f(caf::meta::type_name("ReadyForWork"), x.notes);
 }
 
 #define RALLY_EMPTY_MESSAGE(T)                                \
@@ -145,7 +148,6 @@ typename Inspector::result_type inspect(Inspector& f, PreparationTask& x) {
     return f(caf::meta::type_name(#T));                       \
   }
 
-RALLY_EMPTY_MESSAGE(ReadyForWork)
 RALLY_EMPTY_MESSAGE(WakeupMessage)
 RALLY_EMPTY_MESSAGE(WorkerIdle)
 RALLY_EMPTY_MESSAGE(StartBenchmark)
@@ -174,11 +176,11 @@ typename Inspector::result_type inspect(Inspector& f, DoTask& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TrackPrepared& x) {
-  return f(caf::meta::type_name("TrackPrepared"), x.host);
+  return f(caf::meta::type_name("TrackPrepared"), x.host, x.notes);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PreparationComplete& x) {
-  return f(caf::meta::type_name("PreparationComplete"), x.distribution, x.version);
+  return f(caf::meta::type_name("PreparationComplete"), x.distribution, x.version, x.notes);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StartWorker& x) {

@@ -27,6 +27,7 @@ struct RaceConfig {
   std::string report_format = "markdown";
   std::string races_dir;  // ~/.rally/benchmarks/races
   bool test_mode = false;
+  bool offline = false;  // never download: corpora must be on disk
   OnError on_error = OnError::continue_on_error;
   std::uint32_t worker_count = 0;  // 0: one Worker per available CPU
   std::uint32_t request_timeout_ms = 60'000;

@@ -16,6 +16,11 @@ struct ClusterDescription {
   std::string version;
 };
 
+struct PreparationResult {
+  ClusterDescription cluster;
+  std::vector<std::string> notes;  // e.g. that a corpus was synthetic: shown in the report
+};
+
 // Rally's BenchmarkCoordinator: loads the track, collects task results, and at the end
 // prints the report and stores the race. Plain logic; BenchmarkActor drives it.
 class BenchmarkCoordinator {
@@ -24,7 +29,7 @@ class BenchmarkCoordinator {
 
   // Loads and validates the track. Throws RallyError on any problem with it.
   const track::Track& setup();
-  void on_preparation_complete(const ClusterDescription& cluster);
+  void on_preparation_complete(const PreparationResult& preparation);
   void on_benchmark_started() { started_ = true; }
   void on_task_finished(const std::vector<metrics::TaskResult>& results);
   // Prints the report, writes the report file and race.json. Returns the exit code.
@@ -42,6 +47,7 @@ class BenchmarkCoordinator {
   std::ostream& err_;
   std::optional<track::Track> track_;
   ClusterDescription cluster_;
+  std::vector<std::string> notes_;
   bool started_ = false;
   std::vector<metrics::TaskResult> results_;
 };

@@ -52,6 +52,7 @@ struct Document {
 
 struct Corpus {
   std::string name;
+  std::string synthetic_generator;  // rally's extension: "geonames" when rally can generate it
   std::vector<Document> documents;
 };
 
@@ -187,6 +188,7 @@ struct Challenge {
 struct TrackFiles {
   std::string track_file;                       // absolute path of track.json
   std::map<std::string, std::string> contents;  // absolute path -> text
+  std::map<std::string, std::vector<std::string>> globs;  // rally.collect pattern -> the files it matched
 };
 
 struct Track {

@@ -40,7 +40,7 @@ struct CorpusFixture {
     d.document_count = count;
     d.target_index = "idx";
     d.includes_action_and_meta_data = with_action_lines;
-    track.corpora.push_back(track::Corpus{"c", {d}});
+    track.corpora.push_back(track::Corpus{"c", "", {d}});
   }
   BulkReader reader(std::uint32_t client, std::uint32_t clients) {
     return BulkReader(partition_corpora(track, track::BulkParams{100, {}}, client, clients, cache));
@@ -244,7 +244,7 @@ TEST(PartitionCorpora, OnlyTheNamedCorpora) {
   other.source_file = other.document_file = "other.json";
   other.document_count = 1;
   other.target_index = "idx2";
-  f.track.corpora.push_back(track::Corpus{"second", {other}});
+  f.track.corpora.push_back(track::Corpus{"second", "", {other}});
 
   auto all = partition_corpora(f.track, track::BulkParams{10, {}}, 0, 1, f.cache);
   EXPECT_EQ(all.size(), 2u);
