@@ -186,8 +186,8 @@ struct Challenge {
 // The files a track was read from, so that the track can be loaded again elsewhere
 // (by a Worker on another host) exactly as the coordinator loaded it.
 struct TrackFiles {
-  std::string track_file;                       // absolute path of track.json
-  std::map<std::string, std::string> contents;  // absolute path -> text
+  std::string track_file;                                 // absolute path of track.json
+  std::map<std::string, std::string> contents;            // absolute path -> text
   std::map<std::string, std::vector<std::string>> globs;  // rally.collect pattern -> the files it matched
 };
 
