@@ -1,5 +1,7 @@
 #include "benchmark_actor.hpp"
 
+#include <iostream>
+
 #include <nlohmann/json.hpp>
 
 #include "rally/actors/messages.hpp"
@@ -28,6 +30,20 @@ void BenchmarkActor::finish(int exit_code) {
 void BenchmarkActor::on_exit() { driver_ = caf::actor{}; }
 
 caf::behavior BenchmarkActor::make_behavior() {
+  // Whatever goes wrong, `run` gets its answer: an unanswered promise would leave the
+  // process waiting forever.
+  set_exception_handler([this](std::exception_ptr& eptr) -> caf::error {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    finish(exit_error);  // answers `run` unless it was answered already
+    std::cerr << "[ERROR] the race ended abnormally: " << what << "\n";
+    return caf::exit_reason::unhandled_exception;
+  });
   set_down_handler([this](caf::down_msg& msg) {
     if (!finished_ && msg.source == driver_)
       finish(coordinator_.on_benchmark_failure("the DriverActor stopped unexpectedly: " + to_string(msg.reason)));
@@ -40,7 +56,7 @@ caf::behavior BenchmarkActor::make_behavior() {
           driver_ = spawn<DriverActor, caf::detached + caf::monitored>();
           trace("BenchmarkActor", "DriverActor", "PrepareBenchmark");
           send(driver_, PrepareBenchmark{config_, track.files});
-        } catch (const RallyError& e) {
+        } catch (const std::exception& e) {
           finish(coordinator_.on_benchmark_failure(e.what()));
         }
         return promise_;
@@ -63,7 +79,7 @@ caf::behavior BenchmarkActor::make_behavior() {
         int code = exit_error;
         try {
           code = coordinator_.on_benchmark_complete();
-        } catch (const RallyError& e) {
+        } catch (const std::exception& e) {
           code = coordinator_.on_benchmark_failure(e.what());
         }
         finish(code);

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/message.hpp>
+#include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 
 #include "rally/actors/trace.hpp"
@@ -17,6 +18,12 @@ namespace rally::actors {
 DriverActor::DriverActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
 
 void DriverActor::on_exit() {
+  // However the DriverActor ends, its Workers and preparers end too: they keep themselves
+  // alive (wakeup loops, io threads) and the process would wait for them forever.
+  for (auto& worker : workers_) {
+    if (worker) caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
+  }
+  for (auto& [host, tpa] : track_preparers_) caf::anon_send_exit(tpa, caf::exit_reason::user_shutdown);
   benchmark_actor_ = caf::actor{};
   workers_.clear();
   track_preparers_.clear();
@@ -103,7 +110,7 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
     driver::DriverTarget& target = *this;
     driver_ = std::make_unique<driver::Driver>(target, config_, *track_, capacity);
     driver_->prepare_benchmark();
-  } catch (const RallyError& e) {
+  } catch (const std::exception& e) {
     on_benchmark_failure(e.what());
   }
 }

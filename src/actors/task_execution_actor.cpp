@@ -53,7 +53,7 @@ caf::behavior TaskExecutionActor::make_behavior() {
             send(this, WakeupMessage{});
             return;
           }
-        } catch (const RallyError& e) {
+        } catch (const std::exception& e) {
           fail(e.what());
           return;
         }

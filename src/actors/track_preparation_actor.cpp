@@ -46,7 +46,7 @@ void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
   try {
     auto track = track::load_track(msg.track, track::LoadOptions::for_race(msg.config));
     for (auto& task : preparation_plan(track, msg.config)) tasks_.push_back(std::move(task));
-  } catch (const RallyError& e) {
+  } catch (const std::exception& e) {
     fail(e.what());
     return;
   }

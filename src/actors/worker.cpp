@@ -33,7 +33,8 @@ void Worker::on_start_worker(StartWorker& msg) {
     const auto& challenge = track_->find_challenge(config_.challenge);
     io_ = std::make_unique<driver::AsyncIoAdapter>();
     executor_ = std::make_unique<driver::AsyncExecutor>(io_->io(), *track_, challenge, config_, samples_);
-  } catch (const RallyError& e) {
+    executor_->prepare();  // before any Drive, so the io thread does not touch it yet
+  } catch (const std::exception& e) {
     fail("Worker " + std::to_string(id_) + " on " + host_ + ": " + e.what());
     return;
   }

@@ -91,6 +91,21 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   auto* info = app.add_subcommand("info", "Describe a track: corpora, challenges and their schedules");
   add_track_options(info, info_cmd.track, true);
 
+  GenerateCorpusCommand generate_cmd;
+  auto* generate = app.add_subcommand(
+      "generate-corpus", "Write a synthetic corpus (and its manifest) that stands in for a track's real one");
+  generate->add_option("--generator", generate_cmd.generator, "The corpus shape")
+      ->check(CLI::IsMember({"geonames"}))
+      ->capture_default_str();
+  generate->add_option("--documents", generate_cmd.documents, "How many documents")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000'000}));
+  generate->add_option("--seed", generate_cmd.seed, "The same seed writes the same bytes")->capture_default_str();
+  generate
+      ->add_option("--output", generate_cmd.output,
+                   "The document file, e.g. ~/.rally/benchmarks/data/geonames/documents-2.json")
+      ->required();
+
   auto* list = app.add_subcommand("list", "List what rally knows");
   std::string list_what;
   list->add_option("what", list_what, "What to list")->required()->check(CLI::IsMember({"tracks"}));
@@ -105,6 +120,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   if (*validate) return Command{std::move(validate_cmd)};
   if (*info) return Command{std::move(info_cmd)};
   if (*list) return Command{ListTracksCommand{}};
+  if (*generate) return Command{std::move(generate_cmd)};
   if (!*race) {
     std::cout << app.help();
     return exit_error;

@@ -34,10 +34,16 @@ struct InfoCommand {
   TrackOptions track;
 };
 struct ListTracksCommand {};
+struct GenerateCorpusCommand {
+  std::string generator = "geonames";
+  std::uint64_t documents = 0;
+  std::uint64_t seed = 1;
+  std::string output;
+};
 struct VersionCommand {};
 
-using Command =
-    std::variant<RaceCommand, RenderTrackCommand, ValidateTrackCommand, InfoCommand, ListTracksCommand, VersionCommand>;
+using Command = std::variant<RaceCommand, RenderTrackCommand, ValidateTrackCommand, InfoCommand, ListTracksCommand,
+                             GenerateCorpusCommand, VersionCommand>;
 
 // Parses argv into a typed command. Returns an exit code instead when parsing ends the
 // run (--help, a usage error), having printed what is needed.

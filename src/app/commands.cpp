@@ -6,6 +6,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/track/synthetic_corpus.hpp"
 #include "rally/track/track_params.hpp"
 
 namespace rally::app {
@@ -153,6 +154,18 @@ int run_info(const InfoCommand& command, std::ostream& out) {
     }
     out << "\n";
   }
+  return exit_success;
+}
+
+int run_generate_corpus(const GenerateCorpusCommand& command, std::ostream& out) {
+  auto start = std::chrono::steady_clock::now();
+  auto manifest = track::generate_synthetic_geonames_corpus(
+      command.output, track::SyntheticCorpusOptions{command.documents, command.seed});
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out << "Wrote " << with_thousands(manifest.documents) << " synthetic " << command.generator << " documents ("
+      << human_bytes(manifest.bytes) << ") to " << command.output << " in " << seconds << " s, with its manifest "
+      << track::synthetic_manifest_path(command.output) << ".\n"
+      << "rally uses it in place of the track's document file of that name, and says so in the report.\n";
   return exit_success;
 }
 

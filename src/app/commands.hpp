@@ -20,5 +20,6 @@ int run_render_track(const RenderTrackCommand& command, std::ostream& out);
 int run_validate_track(const ValidateTrackCommand& command, std::ostream& out);
 int run_info(const InfoCommand& command, std::ostream& out);
 int run_list_tracks(std::ostream& out);
+int run_generate_corpus(const GenerateCorpusCommand& command, std::ostream& out);
 
 }  // namespace rally::app

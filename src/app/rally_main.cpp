@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
                           [](ValidateTrackCommand& c) { return run_validate_track(c, std::cout); },
                           [](InfoCommand& c) { return run_info(c, std::cout); },
                           [](ListTracksCommand&) { return run_list_tracks(std::cout); },
+                          [](GenerateCorpusCommand& c) { return run_generate_corpus(c, std::cout); },
                           [](VersionCommand&) {
                             std::cout << "rally " << rally::version << "\n";
                             return rally::exit_success;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "rally/common/errors.hpp"
+#include "rally/track/synthetic_corpus.hpp"
 
 namespace rally::client {
 
@@ -37,8 +38,11 @@ std::vector<DocumentSlice> partition_corpora(const track::Track& track, const tr
       auto path = track::resolve_document_path(track, corpus, doc);
       auto file = cache.get(path);
       std::uint64_t lines_per_doc = doc.includes_action_and_meta_data ? 2 : 1;
-      auto first = rounded_share(doc.document_count, client, clients) * lines_per_doc;
-      auto last = rounded_share(doc.document_count, client + 1, clients) * lines_per_doc;
+      // A synthetic corpus stands in for the real one with the count its manifest gives.
+      auto count = doc.document_count;
+      if (auto manifest = track::read_synthetic_manifest(path)) count = manifest->documents;
+      auto first = rounded_share(count, client, clients) * lines_per_doc;
+      auto last = rounded_share(count, client + 1, clients) * lines_per_doc;
       auto data = file->file.data();
       // ingest-percentage: each client sends only the first part of its partition.
       auto docs = (last - first) / lines_per_doc;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -24,7 +25,19 @@ HttpConnection::HttpConnection(asio::any_io_executor executor, HostPort target, 
 asio::awaitable<boost::system::error_code> HttpConnection::connect() {
   boost::system::error_code ec;
   if (endpoints_.empty()) {
+    // The resolver has no deadline of its own: a timer cancels it after the connect timeout.
+    asio::steady_timer deadline(stream_.get_executor(), timeouts_.connect);
+    // Shared: the handler may run after this frame moved on, if both completed at once.
+    auto timed_out = std::make_shared<bool>(false);
+    deadline.async_wait([this, timed_out](boost::system::error_code wait_ec) {
+      if (!wait_ec) {
+        *timed_out = true;
+        resolver_.cancel();
+      }
+    });
     auto [rec, results] = co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);
+    deadline.cancel();
+    if (*timed_out) co_return beast::error::timeout;
     if (rec) co_return rec;
     for (const auto& r : results) endpoints_.push_back(r.endpoint());
   }

@@ -85,7 +85,9 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
     co_return result;
   }
   result.weight = docs;
-  set_request(client.request, http::verb::post, "/_bulk", "application/x-ndjson");
+  set_request(client.request, http::verb::post,
+              p.pipeline.empty() ? std::string("/_bulk") : with_query("/_bulk", {{"pipeline", p.pipeline}}),
+              "application/x-ndjson");
   auto exchange = co_await send(client, result);
   const auto& response = client.connection.body();
   if (http_failed(exchange, result, response)) {
@@ -380,7 +382,8 @@ boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation&
     bool timed_out = result.error == metrics::ErrorClass::timeout;
     bool retryable = timed_out ? retry.on_timeout : (retry.on_error || retry.until_success);
     bool attempts_left = retry.until_success || attempt < retry.retries;
-    if (!retryable || !attempts_left || result.connect_failed) co_return result;
+    bool cancelled = client.cancelled && *client.cancelled;
+    if (!retryable || !attempts_left || result.connect_failed || cancelled) co_return result;
     boost::asio::steady_timer wait(
         co_await boost::asio::this_coro::executor,
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(retry.wait_period_s)));

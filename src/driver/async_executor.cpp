@@ -29,10 +29,16 @@ struct AsyncExecutor::StepState {
   std::string failure;
   std::function<void(StepOutcome)> done;
 
+  // Reported at once: clients still in a request, a retry or a throttle wait finish later
+  // (they see `aborted`), and the Worker is stopped before then.
   void abort(std::string why) {
     if (aborted) return;
     aborted = true;
     failure = std::move(why);
+    if (done) {
+      auto callback = std::move(done);
+      callback(StepOutcome{step, false, failure});
+    }
   }
   void client_finished() {
     if (--running == 0 && done) {
@@ -78,6 +84,12 @@ const client::TermsBody* AsyncExecutor::terms_body(const track::Operation& op) {
   throw RallyError("operation '" + op.name + "': corpus '" + spec.corpus + "' has no documents to take terms from");
 }
 
+void AsyncExecutor::prepare() {
+  for (const auto& step : challenge_.schedule) {
+    for (const auto& task : step.tasks) (void)terms_body(task.operation);
+  }
+}
+
 void AsyncExecutor::run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
                              std::function<void(StepOutcome)> done) {
   samples_.begin_step(step, start);
@@ -109,6 +121,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     }
     c.context.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(op.request_timeout_s * 1000));
     c.context.terms = terms_body(op);
+    c.context.cancelled = &state->aborted;
     c.context.random_state = ct.global_client * 0x2545f4914f6cdd1dull + 1;
     ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
                             ct.global_client + 1);
@@ -131,7 +144,9 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       sample.type = request->type;
       sample.request_start = begin;
       sample.end = end;
-      sample.latency = end - intended;
+      // Rally: latency counts from the intended start when throttled; unthrottled, it is
+      // the service time.
+      sample.latency = task.target_throughput ? end - intended : result.service_time;
       sample.service_time = result.service_time;
       sample.processing_time = end - begin;
       sample.weight = result.weight;

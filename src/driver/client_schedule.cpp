@@ -18,7 +18,7 @@ ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nano
     if (!task.time_period && !finite_source) total_iterations_ = 1;
   } else {
     warmup_iterations_ = task.warmup_iterations.value_or(0);
-    if (task.iterations) {
+    if (task.iterations && *task.iterations > 0) {  // Rally: 0 iterations count as none given
       total_iterations_ = warmup_iterations_ + *task.iterations;
     } else if (!finite_source) {
       total_iterations_ = warmup_iterations_ + 1;

@@ -5,6 +5,16 @@
 
 namespace rally::driver {
 
+namespace {
+// Rally's units: a bulk's weight is documents, a scrolling search's is pages.
+std::string throughput_unit(const track::Operation& op) {
+  if (op.type == track::OperationType::bulk) return "docs/s";
+  const auto* search = std::get_if<track::SearchParams>(&op.params);
+  if (search && search->pages > 0) return "pages/s";
+  return "ops/s";
+}
+}  // namespace
+
 Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity)
     : target_(target),
       config_(config),
@@ -69,8 +79,7 @@ void Driver::finish_step(std::uint32_t step) {
   for (std::uint32_t t = 0; t < tasks.size(); ++t) {
     const auto& task = tasks[t];
     metrics::TaskIdentity identity{task.name, task.operation.name, std::string(track::to_string(task.operation.type)),
-                                   task.operation.include_in_reporting,
-                                   task.operation.type == track::OperationType::bulk ? "docs/s" : "ops/s"};
+                                   task.operation.include_in_reporting, throughput_unit(task.operation)};
     results.push_back(metrics_.result(step, t, identity, step_start_));
     const auto& r = results.back();
     std::string line = "Running " + task.name + " [100% done]";

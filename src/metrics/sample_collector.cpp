@@ -95,9 +95,10 @@ void TaskInterval::reset() {
   warmup_requests = normal_requests = failed_requests = normal_weight = failed_weight = 0;
   errors_by_class.fill(0);
   first_normal_start = last_normal_end = 0;
-  latency.reset();
-  service_time.reset();
-  processing_time.reset();
+  // A histogram is 192 KiB: wiping untouched ones every interval would be wasted work.
+  for (auto* h : {&latency, &service_time, &processing_time}) {
+    if (!h->empty()) h->reset();
+  }
   buckets.clear();
 }
 
@@ -171,7 +172,11 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
   return true;
 }
 
-void SampleCollector::begin_step(std::uint32_t /*step*/, Nanos step_start) { step_start_ = step_start; }
+void SampleCollector::begin_step(std::uint32_t step, Nanos step_start) {
+  step_start_ = step_start;
+  // Earlier steps were flushed when they ended: their intervals would only take memory.
+  std::erase_if(intervals_, [step](const TaskInterval& t) { return t.step < step && t.empty(); });
+}
 
 TaskInterval& SampleCollector::interval_for(std::uint32_t step, std::uint32_t task) {
   for (auto& t : intervals_) {

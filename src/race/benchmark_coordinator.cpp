@@ -83,7 +83,7 @@ int BenchmarkCoordinator::on_benchmark_failure(const std::string& reason) {
     try {
       auto path = store_race("failed", reason);
       err_ << "[INFO] The results so far are stored, marked failed, in " << path << "\n";
-    } catch (const RallyError& e) {
+    } catch (const std::exception& e) {
       err_ << "[ERROR] " << e.what() << "\n";
     }
   }

@@ -9,6 +9,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/track/synthetic_corpus.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,25 +19,41 @@
 namespace rally::track {
 namespace fs = std::filesystem;
 
+std::string corpus_data_dir(const std::string& corpus) {
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : "/tmp") / ".rally" / "benchmarks" / "data" / corpus).string();
+}
+
+std::optional<std::string> find_document_file(const std::vector<std::string>& dirs, const std::string& document_file,
+                                              std::uint64_t expected_size) {
+  for (const auto& dir : dirs) {
+    auto path = (fs::path(dir) / document_file).lexically_normal().string();
+    if (read_synthetic_manifest(path)) return path;
+  }
+  for (const auto& dir : dirs) {
+    auto path = (fs::path(dir) / document_file).lexically_normal().string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) continue;
+    if (expected_size == 0 || fs::file_size(path, ec) == expected_size) return path;
+  }
+  return std::nullopt;
+}
+
 std::string resolve_document_path(const Track& track, const Corpus& corpus, const Document& doc) {
-  return resolve_document_path(track.directory, corpus.name, doc.document_file);
+  std::vector<std::string> dirs{track.directory, corpus_data_dir(corpus.name)};
+  if (auto path = find_document_file(dirs, doc.document_file, doc.uncompressed_bytes.value_or(0))) return *path;
+  throw RallyError("corpus '" + corpus.name + "': document file '" + doc.document_file + "' not found (looked in " +
+                   (fs::path(dirs[0]) / doc.document_file).string() + ", " +
+                   (fs::path(dirs[1]) / doc.document_file).string() + ")");
 }
 
 std::string resolve_document_path(const std::string& track_directory, const std::string& corpus_name,
                                   const std::string& source_file) {
-  std::vector<fs::path> candidates;
-  candidates.push_back(fs::path(track_directory) / source_file);
-  const char* home = std::getenv("HOME");
-  candidates.push_back(fs::path(home && *home ? home : "/tmp") / ".rally" / "benchmarks" / "data" / corpus_name /
-                       source_file);
-  std::string tried;
-  for (const auto& c : candidates) {
-    std::error_code ec;
-    if (fs::is_regular_file(c, ec)) return c.lexically_normal().string();
-    tried += (tried.empty() ? "" : ", ") + c.lexically_normal().string();
-  }
-  throw RallyError("corpus '" + corpus_name + "': document file '" + source_file + "' not found (looked in " + tried +
-                   ")");
+  std::vector<std::string> dirs{track_directory, corpus_data_dir(corpus_name)};
+  if (auto path = find_document_file(dirs, source_file, 0)) return *path;
+  throw RallyError("corpus '" + corpus_name + "': document file '" + source_file + "' not found (looked in " +
+                   (fs::path(dirs[0]) / source_file).lexically_normal().string() + ", " +
+                   (fs::path(dirs[1]) / source_file).lexically_normal().string() + ")");
 }
 
 OffsetTableBuilder::OffsetTableBuilder(std::string data_file) : path_(std::move(data_file)) {

@@ -55,23 +55,21 @@ std::optional<std::string> CorpusPreparation::find(const std::string& name, std:
 
 void CorpusPreparation::locate() {
   bool archive = spec_.source_file != spec_.document_file;
-  // A synthetic corpus is accepted in place of the real one: its manifest vouches for it.
-  for (const auto& dir : {spec_.track_directory, data_dir()}) {
-    auto path = (fs::path(dir) / spec_.document_file).string();
-    if (auto manifest = read_synthetic_manifest(path)) {
-      if (manifest->documents != spec_.document_count)
-        throw RallyError("corpus '" + spec_.corpus + "': the synthetic " + path + " holds " +
-                         std::to_string(manifest->documents) + " documents but the track expects " +
-                         std::to_string(spec_.document_count) + "; delete it to generate it again");
-      document_path_ = path;
-      synthetic_ = true;
-      notes_.push_back("corpus '" + spec_.corpus + "' is synthetic (" + path + "), not the real data");
-      start_offsets();
-      return;
-    }
-  }
-  if (auto doc = find(spec_.document_file, spec_.uncompressed_bytes)) {
+  // The same rule the Workers use (find_document_file): a synthetic corpus first, then a
+  // document file of the expected size.
+  if (auto doc =
+          find_document_file({spec_.track_directory, data_dir()}, spec_.document_file, spec_.uncompressed_bytes)) {
     document_path_ = *doc;
+    if (auto manifest = read_synthetic_manifest(document_path_)) {
+      // Its manifest says how many documents it holds; that, not the track's count, is checked.
+      std::string count = std::to_string(manifest->documents) + " documents";
+      if (manifest->documents != spec_.document_count)
+        count += " instead of the track's " + std::to_string(spec_.document_count);
+      spec_.document_count = manifest->documents;
+      synthetic_ = true;
+      notes_.push_back("corpus '" + spec_.corpus + "' is synthetic (" + document_path_ + ", " + count +
+                       "), not the real data");
+    }
     start_offsets();
     return;
   }
@@ -79,7 +77,9 @@ void CorpusPreparation::locate() {
   if (archive) {
     if (auto found = find(spec_.source_file, spec_.compressed_bytes)) {
       archive_path_ = *found;
-      auto output = (fs::path(archive_path_).parent_path() / spec_.document_file).string();
+      // Unpacked into the data directory: the track directory may be read-only.
+      fs::create_directories(data_dir());
+      auto output = (fs::path(data_dir()) / spec_.document_file).string();
       document_path_ = output;
       extractor_ = std::make_unique<ArchiveExtractor>(
           archive_path_, output,

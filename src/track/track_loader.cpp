@@ -263,11 +263,9 @@ Task parse_task(const JsonNode& node, const OperationParser& operations, const J
     if (parallel_defaults) return parallel_defaults->optional_uint(key, min);
     return std::nullopt;
   };
-  auto clients = inherited("clients", 1).value_or(1);
-  if (clients > 100'000) {  // checked before narrowing, so that 2^32 + 2 is not 2
-    const JsonNode& where = node.has("clients") ? node : *parallel_defaults;
-    where.child("clients").fail("more than 100000 clients per task");
-  }
+  auto clients = node.optional_uint("clients", 1).value_or(1);
+  // Checked before narrowing, so that 2^32 + 2 is not 2.
+  if (clients > 100'000) node.child("clients").fail("more than 100000 clients per task");
   task.clients = static_cast<std::uint32_t>(clients);
   task.warmup_iterations = inherited("warmup-iterations", 0);
   task.iterations = inherited("iterations", 0);
@@ -315,7 +313,9 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
     Step step;
     if (auto parallel = element.find("parallel")) {
       // Rally passes a parallel element's time periods on to its tasks: reject them too.
-      reject_unsupported(*parallel, {"completed-by"});
+      // Rally's parallel "clients" caps the step's clients, shared by its tasks in turn;
+      // running each task with that many clients would put more load than asked for.
+      reject_unsupported(*parallel, {"completed-by", "clients"});
       for (const auto& task_node : parallel->child("tasks").elements()) {
         step.tasks.push_back(parse_task(task_node, operations, &*parallel));
         remember(task_node, step.tasks.back());

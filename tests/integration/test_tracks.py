@@ -55,6 +55,22 @@ class GeonamesTest(TempDirTestCase, unittest.TestCase):
         self.assertIn("'bulk_sise' (perhaps you meant 'bulk_size')", unused.stderr)
         self.assertIn("--ignore-unused-track-params", unused.stderr)
 
+    def test_a_generated_corpus_stands_in_for_the_real_one(self):
+        data = os.path.join(self.home, ".rally", "benchmarks", "data", "geonames", "documents-2.json")
+        gen = self.rally("generate-corpus", "--documents=5000", "--seed=7", f"--output={data}")
+        self.assertEqual(gen.returncode, 0, gen.stderr)
+        self.assertTrue(os.path.exists(data + ".synthetic.json"))
+        race_id = new_race_id()
+        # Not test mode: the real file name, with the manifest's 5,000 documents.
+        run = self.rally("race", "--track=geonames", "--offline", f"--target-hosts={cluster_address()}",
+                         f"--race-id={race_id}", "--include-tasks=delete-index,create-index,check-cluster-health,"
+                         "index-append", "--track-params=bulk_indexing_clients:2,bulk_size:500")
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        race = run.race_json(race_id)
+        self.assertIn("5000 documents instead of the track's 11396503", " ".join(race["notes"]))
+        http(cluster_address(), "POST", "/geonames/_refresh")
+        self.assertEqual(http(cluster_address(), "GET", "/geonames/_count")[1]["count"], 5000)
+
     def test_exclude_tasks_by_type_and_tag(self):
         run, race = self.race("--challenge=append-no-conflicts-index-only", "--exclude-tasks=type:force-merge")
         tasks = [m["task"] for m in race["results"]["op_metrics"]]

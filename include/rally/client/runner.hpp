@@ -45,6 +45,7 @@ struct ClientContext {
   Request request;
   std::optional<BulkReader> bulk;
   const TermsBody* terms = nullptr;                    // for searches with terms-from-corpus
+  const bool* cancelled = nullptr;                     // the step was aborted: no more retries
   std::chrono::milliseconds timeout{0};                // the operation's request-timeout; 0: the client's
   std::uint64_t random_state = 0x9e3779b97f4a7c15ull;  // per client, for random terms
 };

@@ -34,6 +34,10 @@ class AsyncExecutor {
                 const RaceConfig& config, metrics::SampleCollector& samples);
   ~AsyncExecutor();
 
+  // Work done before the first join point, off the measured path: sampling corpus terms
+  // for searches that use them. Throws RallyError.
+  void prepare();
+
   // Starts the given client tasks of `step` at `start` (monotonic ns); `done` is called
   // on the io thread once every client has finished or the step was aborted.
   void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks, std::function<void(StepOutcome)> done);

@@ -19,6 +19,15 @@ std::string resolve_document_path(const Track& track, const Corpus& corpus, cons
 std::string resolve_document_path(const std::string& track_directory, const std::string& corpus,
                                   const std::string& source_file);
 
+// The document file to use among `dirs` (in order), chosen the same way by preparation and
+// by the Workers: a synthetic corpus (a file with its manifest) first, then a file of
+// `expected_size` bytes (of any size when it is 0).
+std::optional<std::string> find_document_file(const std::vector<std::string>& dirs, const std::string& document_file,
+                                              std::uint64_t expected_size);
+
+// ~/.rally/benchmarks/data/<corpus>
+std::string corpus_data_dir(const std::string& corpus);
+
 // Rally's offset table (<file>.offset): "line;byte_offset" after every 50,000 lines.
 struct OffsetTable {
   static constexpr std::uint64_t interval = 50'000;

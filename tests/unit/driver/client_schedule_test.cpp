@@ -49,6 +49,14 @@ TEST(ClientSchedule, WithoutIterationsOneRequestOrTheWholeFiniteSource) {
   EXPECT_EQ(run(finite, 0, 10, 500).size(), 500u) << "a bulk runs until its corpus is used up";
 }
 
+TEST(ClientSchedule, ZeroIterationsCountAsNoneGiven) {
+  // Rally: `if task.iterations:` — 0 is unset, so one request; never an endless loop.
+  auto t = task();
+  t.iterations = 0;
+  ClientSchedule s(t, false, 0, 1);
+  EXPECT_EQ(run(s, 0, 10, 1000).size(), 1u);
+}
+
 TEST(ClientSchedule, UnthrottledRequestsAreDueAtOnce) {
   auto t = task();
   t.iterations = 3;
