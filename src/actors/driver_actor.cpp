@@ -75,6 +75,7 @@ caf::behavior DriverActor::make_behavior() {
         driver_->start_benchmark(monotonic_ns());
         schedule_wakeup();
       },
+      [this](const TaskFinishedOnWorker& msg) { driver_->task_finished_on_worker(msg.worker_id, msg.step, msg.task); },
       [this](const UpdateSamples& msg) { driver_->update_samples(msg.worker_id, msg.samples, monotonic_ns()); },
       [this](const JoinPointReached& msg) {
         driver_->joinpoint_reached(msg.worker_id, msg.join_point, monotonic_ns());
@@ -155,6 +156,11 @@ void DriverActor::start_worker(std::uint32_t worker_id, const std::vector<driver
 void DriverActor::drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) {
   trace("DriverActor", "Worker", "Drive");
   send(workers_.at(worker_id), Drive{step, start});
+}
+
+void DriverActor::complete_current_task(std::uint32_t worker_id, std::uint32_t step) {
+  trace("DriverActor", "Worker", "CompleteCurrentTask");
+  send(workers_.at(worker_id), CompleteCurrentTask{step});
 }
 
 void DriverActor::on_task_finished(const std::vector<metrics::TaskResult>& results) {

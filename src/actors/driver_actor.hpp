@@ -31,6 +31,7 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   void create_worker(std::uint32_t worker_id, const std::string& host) override;
   void start_worker(std::uint32_t worker_id, const std::vector<driver::ClientTask>& tasks) override;
   void drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) override;
+  void complete_current_task(std::uint32_t worker_id, std::uint32_t step) override;
   void on_task_finished(const std::vector<metrics::TaskResult>& results) override;
   void on_benchmark_complete() override;
   void on_benchmark_failure(const std::string& reason) override;

@@ -51,9 +51,14 @@ void Worker::on_drive(const Drive& msg) {
   }
   auto self = caf::actor_cast<caf::actor>(this);
   io_->post([this, self, step = msg.step, start = msg.start_ns, step_tasks = std::move(step_tasks)]() mutable {
-    executor_->run_step(step, start, std::move(step_tasks), [this, self](driver::StepOutcome outcome) {
-      caf::anon_send(self, StepDone{outcome.step, outcome.ok, std::move(outcome.failure), samples_.flush()});
-    });
+    executor_->run_step(
+        step, start, std::move(step_tasks),
+        [this, self](driver::StepOutcome outcome) {
+          caf::anon_send(self, StepDone{outcome.step, outcome.ok, std::move(outcome.failure), samples_.flush()});
+        },
+        [self, step](std::uint32_t task) {
+          caf::anon_send(self, LocalTaskDone{step, task});
+        });
   });
 }
 
@@ -72,6 +77,13 @@ caf::behavior Worker::make_behavior() {
         auto self = caf::actor_cast<caf::actor>(this);
         io_->post([this, self] { caf::anon_send(self, SamplesReady{samples_.flush()}); });
         delayed_send(this, std::chrono::milliseconds(config_.sample_interval_ms), WakeupMessage{});
+      },
+      [this](const CompleteCurrentTask& msg) {
+        if (io_) io_->post([this, step = msg.step] { executor_->complete_step(step); });
+      },
+      [this](const LocalTaskDone& msg) {
+        trace("Worker", "DriverActor", "TaskFinishedOnWorker");
+        send(driver_, TaskFinishedOnWorker{id_, msg.step, msg.task});
       },
       [this](SamplesReady& msg) {
         // Sent every interval, even when empty: the Driver also reads it as a heartbeat.

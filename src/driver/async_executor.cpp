@@ -25,7 +25,10 @@ struct AsyncExecutor::StepState {
   std::uint32_t step = 0;
   Nanos start = 0;
   std::size_t running = 0;
+  std::map<std::uint32_t, std::size_t> running_per_task;
   bool aborted = false;
+  bool completed = false;  // completed-by: the step's completing task is done
+  std::function<void(std::uint32_t)> task_done;
   std::string failure;
   std::function<void(StepOutcome)> done;
 
@@ -39,6 +42,10 @@ struct AsyncExecutor::StepState {
       auto callback = std::move(done);
       callback(StepOutcome{step, false, failure});
     }
+  }
+  void client_of_task_finished(std::uint32_t task) {
+    if (--running_per_task[task] == 0 && task_done) task_done(task);
+    client_finished();
   }
   void client_finished() {
     if (--running == 0 && done) {
@@ -91,12 +98,15 @@ void AsyncExecutor::prepare() {
 }
 
 void AsyncExecutor::run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks,
-                             std::function<void(StepOutcome)> done) {
+                             std::function<void(StepOutcome)> done, std::function<void(std::uint32_t)> task_done) {
   samples_.begin_step(step, start);
   auto state = std::make_shared<StepState>();
   state->step = step;
   state->start = start;
   state->done = std::move(done);
+  if (!challenge_.schedule.at(step).completed_by.empty()) state->task_done = std::move(task_done);
+  for (const auto& task : tasks) ++state->running_per_task[task.task];
+  current_step_ = state;
   state->running = tasks.size() + 1;  // +1 holds the step open while clients start
   for (const auto& task : tasks) run_client(state, task);
   state->client_finished();
@@ -126,7 +136,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
                             ct.global_client + 1);
     asio::steady_timer throttle(io_);
-    while (!state->aborted) {
+    while (!state->aborted && !state->completed) {
       auto request = schedule.next(monotonic_ns());
       if (!request) break;
       Nanos intended = request->due;
@@ -176,8 +186,12 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       }
       state->abort("task '" + challenge_.schedule.at(ct.step).tasks.at(ct.task).name + "' failed: " + why);
     }
-    state->client_finished();
+    state->client_of_task_finished(ct.task);
   });
+}
+
+void AsyncExecutor::complete_step(std::uint32_t step) {
+  if (auto state = current_step_.lock(); state && state->step == step) state->completed = true;
 }
 
 }  // namespace rally::driver

@@ -69,6 +69,8 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
   }
   current_step_ = join_point;
   step_start_ = now;
+  task_done_on_.clear();
+  step_completing_ = false;
   last_progress_at_ = now;
   for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.drive_at(w, join_point, step_start_);
 }
@@ -89,6 +91,22 @@ void Driver::finish_step(std::uint32_t step) {
   }
   last_progress_.clear();
   target_.on_task_finished(results);
+}
+
+void Driver::task_finished_on_worker(std::uint32_t worker_id, std::uint32_t step, std::uint32_t task) {
+  if (phase_ != Phase::running || step != current_step_ || step_completing_) return;
+  const auto& s = challenge_.schedule.at(step);
+  if (task >= s.tasks.size() || !s.completes_step(s.tasks[task].name)) return;
+  auto& done_on = task_done_on_[task];
+  done_on.insert(worker_id);
+  // Done when every Worker that runs a client of the task has reported it.
+  for (std::uint32_t w = 0; w < allocation_->workers(); ++w) {
+    auto tasks = allocation_->tasks_for(w, step);
+    bool runs_it = std::any_of(tasks.begin(), tasks.end(), [&](const ClientTask& ct) { return ct.task == task; });
+    if (runs_it && !done_on.count(w)) return;
+  }
+  step_completing_ = true;
+  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.complete_current_task(w, step);
 }
 
 void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now) {

@@ -312,15 +312,22 @@ Challenge parse_challenge(const JsonNode& node, const OperationParser& operation
   for (const auto& element : node.child("schedule").elements()) {
     Step step;
     if (auto parallel = element.find("parallel")) {
-      // Rally passes a parallel element's time periods on to its tasks: reject them too.
       // Rally's parallel "clients" caps the step's clients, shared by its tasks in turn;
       // running each task with that many clients would put more load than asked for.
-      reject_unsupported(*parallel, {"completed-by", "clients"});
+      reject_unsupported(*parallel, {"clients"});
       for (const auto& task_node : parallel->child("tasks").elements()) {
         step.tasks.push_back(parse_task(task_node, operations, &*parallel));
         remember(task_node, step.tasks.back());
       }
       if (step.tasks.empty()) parallel->child("tasks").fail("a parallel element needs at least one task");
+      if (auto completed_by = parallel->find("completed-by")) {
+        step.completed_by = completed_by->as_string();
+        bool known =
+            step.completed_by == "any" || std::any_of(step.tasks.begin(), step.tasks.end(),
+                                                      [&](const Task& t) { return t.name == step.completed_by; });
+        if (!known)
+          completed_by->fail("'" + step.completed_by + "' is not a task of this parallel element (nor \"any\")");
+      }
     } else {
       step.tasks.push_back(parse_task(element, operations, nullptr));
       remember(element, step.tasks.back());

@@ -1,4 +1,5 @@
 """`rally race` on the tiny track against the real OpenSearch node."""
+import json
 import os
 import unittest
 
@@ -72,6 +73,30 @@ class TinyRaceTest(TempDirTestCase, unittest.TestCase):
         http(address, "POST", "/tiny/_refresh")
         self.assertEqual(http(address, "GET", "/tiny/_count")[1]["count"], 1000)
         self.assertEqual(len(run.races()), 2)
+
+    def test_completed_by_stops_the_other_tasks_of_a_parallel_step(self):
+        address = cluster_address()
+        track = self.copy_track()
+        path = os.path.join(track, "track.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["challenges"][0]["schedule"] = [
+            {"operation": "delete-index"}, {"operation": "create-index"}, {"operation": "check-cluster-health"},
+            {"parallel": {"completed-by": "index-append", "tasks": [
+                {"name": "index-append", "operation": "index-append", "clients": 2},
+                {"name": "endless-search", "operation": "match-all", "clients": 2, "iterations": 1000000}]}}]
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        race_id = new_race_id()
+        run = self.rally("race", f"--track-path={track}", f"--target-hosts={address}", f"--race-id={race_id}",
+                         timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        metrics = {m["task"]: m for m in run.race_json(race_id)["results"]["op_metrics"]}
+        self.assertEqual(metrics["index-append"]["total-weight"], 1000)
+        searches = metrics["endless-search"]["requests"]
+        self.assertGreater(searches, 0)
+        self.assertLess(searches, 2000000, "the search stopped when the bulk task completed")
+        self.assertLess(run.elapsed, 60)
 
     def test_csv_report_and_a_named_challenge(self):
         address = cluster_address()

@@ -68,6 +68,16 @@ struct Drive {
   std::uint32_t step = 0;
   std::int64_t start_ns = 0;  // the coordinator's monotonic clock
 };
+// completed-by: a Worker's clients of a task are done; the Driver may end the step.
+struct TaskFinishedOnWorker {
+  std::uint32_t worker_id = 0;
+  std::uint32_t step = 0;
+  std::uint32_t task = 0;
+};
+// completed-by: the completing task is done everywhere; the Worker's clients stop.
+struct CompleteCurrentTask {
+  std::uint32_t step = 0;
+};
 struct UpdateSamples {
   std::uint32_t worker_id = 0;
   std::string samples;  // metrics::encode_intervals blob
@@ -87,6 +97,10 @@ struct BenchmarkFailure {
 // Worker-internal: its io thread hands results to the actor in batches.
 struct SamplesReady {
   std::string samples;
+};
+struct LocalTaskDone {
+  std::uint32_t step = 0;
+  std::uint32_t task = 0;
 };
 struct StepDone {
   std::uint32_t step = 0;
@@ -189,6 +203,18 @@ typename Inspector::result_type inspect(Inspector& f, StartWorker& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Drive& x) {
   return f(caf::meta::type_name("Drive"), x.step, x.start_ns);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TaskFinishedOnWorker& x) {
+  return f(caf::meta::type_name("TaskFinishedOnWorker"), x.worker_id, x.step, x.task);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CompleteCurrentTask& x) {
+  return f(caf::meta::type_name("CompleteCurrentTask"), x.step);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LocalTaskDone& x) {
+  return f(caf::meta::type_name("LocalTaskDone"), x.step, x.task);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, UpdateSamples& x) {

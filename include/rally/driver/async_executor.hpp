@@ -40,7 +40,12 @@ class AsyncExecutor {
 
   // Starts the given client tasks of `step` at `start` (monotonic ns); `done` is called
   // on the io thread once every client has finished or the step was aborted.
-  void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks, std::function<void(StepOutcome)> done);
+  // `task_done` is called (on the io thread) when this Worker's clients of a task are all
+  // done, for steps with completed-by.
+  void run_step(std::uint32_t step, Nanos start, std::vector<ClientTask> tasks, std::function<void(StepOutcome)> done,
+                std::function<void(std::uint32_t task)> task_done = {});
+  // completed-by: every client of `step` stops after its current request.
+  void complete_step(std::uint32_t step);
 
  private:
   struct Client;
@@ -58,6 +63,7 @@ class AsyncExecutor {
   client::CorpusCache corpora_;
   std::vector<std::unique_ptr<Client>> clients_;
   std::map<const track::Operation*, client::TermsBody> terms_bodies_;
+  std::weak_ptr<StepState> current_step_;
 };
 
 }  // namespace rally::driver

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,8 @@ class DriverTarget {
   virtual void create_worker(std::uint32_t worker_id, const std::string& host) = 0;
   virtual void start_worker(std::uint32_t worker_id, const std::vector<ClientTask>& tasks) = 0;
   virtual void drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) = 0;
+  // completed-by: the step's completing task is done; the Worker's other clients stop.
+  virtual void complete_current_task(std::uint32_t worker_id, std::uint32_t step) = 0;
   virtual void on_task_finished(const std::vector<metrics::TaskResult>& results) = 0;
   virtual void on_benchmark_complete() = 0;
   virtual void on_benchmark_failure(const std::string& reason) = 0;
@@ -43,6 +47,8 @@ class Driver {
   void start_benchmark(Nanos now);
   void joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point, Nanos now);
   void update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now);
+  // A Worker's clients of `task` in `step` are all done (sent only for completed-by steps).
+  void task_finished_on_worker(std::uint32_t worker_id, std::uint32_t step, std::uint32_t task);
   // Periodic: progress lines and the liveness of Workers.
   void post_process_samples(Nanos now);
   void worker_lost(std::uint32_t worker_id, const std::string& reason);
@@ -72,6 +78,8 @@ class Driver {
   std::vector<std::int64_t> worker_join_point_;  // the join point each worker last reached
   std::vector<Nanos> worker_last_seen_;
   std::uint32_t current_step_ = 0;
+  std::map<std::uint32_t, std::set<std::uint32_t>> task_done_on_;  // task -> Workers, current step
+  bool step_completing_ = false;
   Nanos step_start_ = 0;
   std::string last_progress_;
   Nanos last_progress_at_ = 0;

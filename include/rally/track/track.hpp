@@ -174,6 +174,13 @@ struct Task {
 // A join point follows every step.
 struct Step {
   std::vector<Task> tasks;
+  // A parallel element's completed-by: when this task (or, for "any", any task) is done on
+  // every Worker, all other tasks of the step stop. Empty: the step ends when all are done.
+  std::string completed_by;
+
+  [[nodiscard]] bool completes_step(const std::string& task_name) const {
+    return completed_by == "any" || (!completed_by.empty() && completed_by == task_name);
+  }
 };
 
 struct Challenge {

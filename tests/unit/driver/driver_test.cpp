@@ -87,6 +87,31 @@ TEST_F(DriverTest, ParallelTasksFinishTogether) {
   EXPECT_EQ(target_.finished[1].task, "d");
 }
 
+TEST_F(DriverTest, CompletedByStopsTheStepWhenTheTaskIsDoneOnEveryWorker) {
+  track::Step step{{task("indexing", 2), task("queries", 2)}, "indexing"};
+  start({step}, 2);
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  // Clients 0,1 run "indexing" (Workers 0 and 1); 2,3 run "queries".
+  driver_->task_finished_on_worker(0, 0, 1);  // queries: not the completing task
+  driver_->task_finished_on_worker(0, 0, 0);
+  EXPECT_EQ(count(target_.calls, "complete"), 0u) << "Worker 1 still indexes";
+  driver_->task_finished_on_worker(1, 0, 0);
+  EXPECT_EQ(count(target_.calls, "complete"), 2u);
+  EXPECT_EQ(target_.calls.back(), "complete 1 step 0");
+  driver_->task_finished_on_worker(1, 0, 0);  // reported again: nothing more happens
+  EXPECT_EQ(count(target_.calls, "complete"), 2u);
+}
+
+TEST_F(DriverTest, CompletedByAnyStopsTheStepAtTheFirstDoneTask) {
+  track::Step step{{task("a", 1), task("b", 1)}, "any"};
+  start({step}, 2);
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  driver_->task_finished_on_worker(1, 0, 1);  // "b" runs only on Worker 1
+  EXPECT_EQ(count(target_.calls, "complete"), 2u);
+}
+
 TEST_F(DriverTest, AJoinPointReportedTwiceOrOutOfOrderFailsTheRace) {
   start({{{task("a", 2)}}}, 2);
   driver_->joinpoint_reached(0, 0, 1);

@@ -39,6 +39,9 @@ class RecordingTarget : public DriverTarget {
     failure = reason;
   }
   void show_progress(const std::string&) override {}
+  void complete_current_task(std::uint32_t id, std::uint32_t step) override {
+    calls.push_back("complete " + std::to_string(id) + " step " + std::to_string(step));
+  }
 };
 
 inline track::Task task(const std::string& name, std::uint32_t clients,

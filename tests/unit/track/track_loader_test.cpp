@@ -266,10 +266,16 @@ TEST_F(TrackLoaderTest, UnsupportedPropertiesAreRejected) {
   auto message = error(track_with(R"("schedule": [{"operation": "search-all", "ramp-up-time-period": 10}])", kOps));
   EXPECT_THAT(message, HasSubstr("schedule[0].ramp-up-time-period: 'ramp-up-time-period' is not supported by this "
                                  "version of rally yet"));
-  EXPECT_THAT(error(track_with(R"("schedule": [{"parallel": {"completed-by": "a", "tasks": [
+  EXPECT_THAT(error(track_with(R"("schedule": [{"parallel": {"completed-by": "b", "tasks": [
       {"name": "a", "operation": "search-all"}]}}])",
                                kOps)),
-              HasSubstr("schedule[0].parallel.completed-by: 'completed-by' is not supported"));
+              HasSubstr("schedule[0].parallel.completed-by: 'b' is not a task of this parallel element"));
+  auto t = load(track_with(R"("schedule": [{"parallel": {"completed-by": "a", "tasks": [
+      {"name": "a", "operation": "search-all"}, {"name": "b", "operation": "search-all"}]}}])",
+                           kOps));
+  EXPECT_EQ(t.challenges[0].schedule[0].completed_by, "a");
+  EXPECT_TRUE(t.challenges[0].schedule[0].completes_step("a"));
+  EXPECT_FALSE(t.challenges[0].schedule[0].completes_step("b"));
 }
 
 TEST_F(TrackLoaderTest, TimePeriodsThrottlingAndErrorLevels) {
