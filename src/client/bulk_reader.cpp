@@ -72,14 +72,7 @@ BulkReader::BulkReader(std::vector<DocumentSlice> slices, const track::BulkParam
       conflicts_(params.conflicts),
       conflict_probability_(params.conflict_probability / 100.0),
       on_conflict_(params.on_conflict),
-      random_state_(seed) {}
-
-std::uint64_t BulkReader::random() {  // splitmix64: fast, and the same sequence for a seed
-  std::uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+      random_(seed) {}
 
 void BulkReader::start_slice() {
   const auto& slice = slices_[current_];
@@ -91,7 +84,7 @@ void BulkReader::start_slice() {
   ids_.resize(slice.documents);
   for (std::uint64_t i = 0; i < slice.documents; ++i) ids_[i] = slice.first_document + i;
   if (conflicts_ == track::Conflicts::random) {
-    for (std::size_t i = ids_.size(); i > 1; --i) std::swap(ids_[i - 1], ids_[random() % i]);  // Fisher-Yates
+    for (std::size_t i = ids_.size(); i > 1; --i) std::swap(ids_[i - 1], ids_[random_.next() % i]);  // Fisher-Yates
   }
 }
 
@@ -99,9 +92,9 @@ void BulkReader::append_action_with_id(std::string& body, const DocumentSlice& s
   std::uint64_t id;
   update = false;
   bool conflict = ids_used_ > 0 && conflict_probability_ > 0 &&
-                  static_cast<double>(random() >> 11) * 0x1.0p-53 < conflict_probability_;
+                  static_cast<double>(random_.next() >> 11) * 0x1.0p-53 < conflict_probability_;
   if (conflict || ids_used_ >= ids_.size()) {
-    id = ids_[random() % std::max<std::size_t>(ids_used_, 1)];
+    id = ids_[random_.next() % std::max<std::size_t>(ids_used_, 1)];
     update = on_conflict_ == track::OnConflict::update;
   } else {
     id = ids_[ids_used_++];

@@ -124,13 +124,6 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
   co_return result;
 }
 
-std::uint64_t next_random(std::uint64_t& state) {  // splitmix64
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 void set_search_body(const track::SearchParams& p, ClientContext& client) {
   auto& body = client.request.body();
   if (!client.terms) {
@@ -142,7 +135,7 @@ void set_search_body(const track::SearchParams& p, ClientContext& client) {
   if (t.random_max > 0) {
     auto span = t.random_max - t.random_min + 1;
     body += t.needs_comma ? ",\"" : "\"";
-    body += std::to_string(t.random_min + next_random(client.random_state) % span);
+    body += std::to_string(t.random_min + client.random.next() % span);
     body += '"';
   }
   body += t.suffix;

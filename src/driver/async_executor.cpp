@@ -132,7 +132,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     c.context.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(op.request_timeout_s * 1000));
     c.context.terms = terms_body(op);
     c.context.cancelled = &state->aborted;
-    c.context.random_state = ct.global_client * 0x2545f4914f6cdd1dull + 1;
+    c.context.random = SplitMix64(ct.global_client * 0x2545f4914f6cdd1dull + 1);
     ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
                             ct.global_client + 1);
     asio::steady_timer throttle(io_);

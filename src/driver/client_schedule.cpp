@@ -9,7 +9,7 @@ Nanos seconds(double s) { return static_cast<Nanos>(s * 1e9); }
 }  // namespace
 
 ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed)
-    : start_(start), random_state_(seed) {
+    : start_(start), random_(seed) {
   by_time_ = task.warmup_time_period || task.time_period;
   if (by_time_) {
     warmup_time_ = seconds(task.warmup_time_period.value_or(0));
@@ -31,14 +31,7 @@ ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nano
   }
 }
 
-double ClientSchedule::exponential() {
-  std::uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
-  double uniform = (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;  // in (0, 1)
-  return -std::log(uniform);
-}
+double ClientSchedule::exponential() { return -std::log(random_.uniform()); }
 
 std::optional<ClientSchedule::Request> ClientSchedule::next(Nanos now) {
   if (total_iterations_ > 0 && issued_ >= total_iterations_) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rally/common/random.hpp"
 #include "rally/track/corpus.hpp"
 #include "rally/track/track.hpp"
 
@@ -58,13 +59,12 @@ class BulkReader {
  private:
   void start_slice();
   void append_action_with_id(std::string& body, const DocumentSlice& slice, bool& update);
-  std::uint64_t random();
 
   std::vector<DocumentSlice> slices_;
   track::Conflicts conflicts_ = track::Conflicts::none;
   double conflict_probability_ = 0;  // 0..1
   track::OnConflict on_conflict_ = track::OnConflict::index;
-  std::uint64_t random_state_ = 0;
+  SplitMix64 random_;
   std::size_t current_ = 0;
   std::uint64_t position_ = 0;  // within slices_[current_]
   bool started_ = false;

@@ -8,6 +8,7 @@
 
 #include "rally/client/bulk_reader.hpp"
 #include "rally/client/http_connection.hpp"
+#include "rally/common/random.hpp"
 #include "rally/metrics/sample.hpp"
 #include "rally/track/track.hpp"
 
@@ -44,10 +45,10 @@ struct ClientContext {
   HttpConnection& connection;
   Request request;
   std::optional<BulkReader> bulk;
-  const TermsBody* terms = nullptr;                    // for searches with terms-from-corpus
-  const bool* cancelled = nullptr;                     // the step was aborted: no more retries
-  std::chrono::milliseconds timeout{0};                // the operation's request-timeout; 0: the client's
-  std::uint64_t random_state = 0x9e3779b97f4a7c15ull;  // per client, for random terms
+  const TermsBody* terms = nullptr;          // for searches with terms-from-corpus
+  const bool* cancelled = nullptr;           // the step was aborted: no more retries
+  std::chrono::milliseconds timeout{0};      // the operation's request-timeout; 0: the client's
+  SplitMix64 random{0x9e3779b97f4a7c15ull};  // per client, for random terms
 };
 
 boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "rally/common/clock.hpp"
+#include "rally/common/random.hpp"
 #include "rally/metrics/sample.hpp"
 #include "rally/track/track.hpp"
 
@@ -40,7 +41,7 @@ class ClientSchedule {
   Nanos start_ = 0;
   Nanos last_due_ = 0;
   std::uint64_t issued_ = 0;
-  std::uint64_t random_state_;
+  SplitMix64 random_;
 };
 
 }  // namespace rally::driver
