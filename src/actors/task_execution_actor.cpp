@@ -1,16 +1,28 @@
 #include "task_execution_actor.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "rally/actors/trace.hpp"
 #include "rally/common/errors.hpp"
+
+#include <unistd.h>
 
 namespace rally::actors {
 
 namespace {
 // Short steps keep one of the two scheduler threads free for the rest of the system.
 constexpr std::chrono::milliseconds step_budget{50};
-constexpr Nanos status_interval = 5 * ns_per_s;
+// On a terminal a bar redrawn twice a second; elsewhere (CI logs) a line every 5 s.
+const bool on_terminal = ::isatty(STDERR_FILENO) == 1;
+const Nanos status_interval = on_terminal ? ns_per_s / 2 : 5 * ns_per_s;
+
+std::string bar(double fraction) {
+  constexpr int width = 30;
+  int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') +
+         std::string(static_cast<std::size_t>(width - filled), '.') + "]";
+}
 }  // namespace
 
 TaskExecutionActor::TaskExecutionActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
@@ -47,7 +59,13 @@ caf::behavior TaskExecutionActor::make_behavior() {
           if (!preparation_->step(step_budget)) {
             if (auto now = monotonic_ns(); now - last_status_ > status_interval) {
               last_status_ = now;
-              std::cerr << "[INFO] " << host_ << ": " << preparation_->status() << "\n" << std::flush;
+              if (on_terminal) {
+                std::cerr << "\r\033[K" << bar(preparation_->progress()) << " " << host_ << ": "
+                          << preparation_->status() << std::flush;
+                drew_bar_ = true;
+              } else {
+                std::cerr << "[INFO] " << host_ << ": " << preparation_->status() << "\n" << std::flush;
+              }
             }
             trace("TaskExecutionActor", "TaskExecutionActor", "WakeupMessage");
             send(this, WakeupMessage{});
@@ -57,6 +75,8 @@ caf::behavior TaskExecutionActor::make_behavior() {
           fail(e.what());
           return;
         }
+        if (drew_bar_) std::cerr << "\r\033[K" << std::flush;
+        drew_bar_ = false;
         ReadyForWork done{preparation_->notes()};
         preparation_.reset();
         trace("TaskExecutionActor", "TrackPreparationActor", "ReadyForWork");

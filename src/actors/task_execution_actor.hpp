@@ -30,6 +30,7 @@ class TaskExecutionActor : public caf::event_based_actor {
   std::string host_;
   std::unique_ptr<track::CorpusPreparation> preparation_;
   Nanos last_status_ = 0;
+  bool drew_bar_ = false;
 };
 
 }  // namespace rally::actors

@@ -182,6 +182,24 @@ bool CorpusPreparation::step(std::chrono::milliseconds budget) {
   return true;
 }
 
+double CorpusPreparation::progress() const {
+  switch (phase_) {
+    case Phase::download: {
+      auto p = download_->progress();
+      return p.total && *p.total > 0 ? static_cast<double>(p.bytes) / static_cast<double>(*p.total) : 0.0;
+    }
+    case Phase::extract:
+      return extractor_->progress();
+    case Phase::offsets:
+      return offsets_->progress();
+    case Phase::done:
+      return 1.0;
+    case Phase::locate:
+      break;
+  }
+  return 0.0;
+}
+
 std::string CorpusPreparation::status() const {
   switch (phase_) {
     case Phase::locate:

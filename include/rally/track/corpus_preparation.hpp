@@ -49,6 +49,8 @@ class CorpusPreparation {
 
   // What it is doing now, for progress lines ("downloading x.bz2: 45% (113.2 of 252.9 MB)").
   [[nodiscard]] std::string status() const;
+  // How far the current phase is, 0..1 (0 when unknown).
+  [[nodiscard]] double progress() const;
   // Things the report should mention, e.g. that the corpus was generated.
   [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
   [[nodiscard]] const std::string& document_path() const { return document_path_; }

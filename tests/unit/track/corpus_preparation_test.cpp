@@ -56,6 +56,8 @@ TEST_F(CorpusPreparationTest, UsesTheDocumentFileAndBuildsItsOffsetTable) {
   EXPECT_EQ(p->document_path(), dir_ / "track/docs.json");
   EXPECT_TRUE(fs::exists(dir_ / "track/docs.json.offset"));
   EXPECT_TRUE(p->notes().empty());
+  EXPECT_EQ(p->progress(), 1.0);
+  EXPECT_EQ(p->status(), "docs.json is ready");
 }
 
 TEST_F(CorpusPreparationTest, ADocumentCountMismatchNamesFileAndCounts) {
