@@ -129,7 +129,7 @@ TEST_F(MessagesTest, TheOtherMessagesRoundTrip) {
   EXPECT_TRUE(task.allow_synthetic);
   EXPECT_EQ(task.synthetic_generator, "geonames");
   EXPECT_EQ(round_trip(ReadyForWork{{"a note"}}).notes, std::vector<std::string>{"a note"});
-  EXPECT_EQ(round_trip(TrackPrepared{"h"}).host, "h");
+  EXPECT_EQ(round_trip(TrackPrepared{"h", {}}).host, "h");
   EXPECT_EQ(round_trip(TrackPrepared{"h", {"n"}}).notes, std::vector<std::string>{"n"});
   auto pc = round_trip(PreparationComplete{"opensearch", "2.19.6", {"synthetic"}});
   EXPECT_EQ(pc.notes, std::vector<std::string>{"synthetic"});

@@ -173,6 +173,10 @@ struct Task {
 // One element of a schedule: a single task, or the tasks of a `parallel` element.
 // A join point follows every step.
 struct Step {
+  Step() = default;
+  Step(std::vector<Task> step_tasks, std::string completes = {})  // NOLINT(google-explicit-constructor)
+      : tasks(std::move(step_tasks)), completed_by(std::move(completes)) {}
+
   std::vector<Task> tasks;
   // A parallel element's completed-by: when this task (or, for "any", any task) is done on
   // every Worker, all other tasks of the step stop. Empty: the step ends when all are done.

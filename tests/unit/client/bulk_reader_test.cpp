@@ -16,6 +16,13 @@
 namespace rally::client {
 namespace {
 
+track::BulkParams bulk_params(std::uint32_t bulk_size, std::vector<std::string> corpora = {}) {
+  track::BulkParams p;
+  p.bulk_size = bulk_size;
+  p.corpora = std::move(corpora);
+  return p;
+}
+
 using rally::testing::TempDir;
 
 std::string doc(std::uint64_t i) { return R"({"id":)" + std::to_string(i) + "}"; }
@@ -43,7 +50,7 @@ struct CorpusFixture {
     track.corpora.push_back(track::Corpus{"c", "", {d}});
   }
   BulkReader reader(std::uint32_t client, std::uint32_t clients) {
-    return BulkReader(partition_corpora(track, track::BulkParams{100, {}}, client, clients, cache));
+    return BulkReader(partition_corpora(track, bulk_params(100), client, clients, cache));
   }
   TempDir dir;
   track::Track track;
@@ -227,7 +234,7 @@ TEST(PartitionCorpora, MoreClientsThanDocumentsLeavesSomeWithoutWork) {
   CorpusFixture f(docs_text(2), 2);
   std::size_t idle = 0;
   for (std::uint32_t client = 0; client < 5; ++client) {
-    auto slices = partition_corpora(f.track, track::BulkParams{10, {}}, client, 5, f.cache);
+    auto slices = partition_corpora(f.track, bulk_params(10), client, 5, f.cache);
     const bool without_work = slices.empty();
     if (without_work) ++idle;
     BulkReader reader(std::move(slices));
@@ -246,9 +253,9 @@ TEST(PartitionCorpora, OnlyTheNamedCorpora) {
   other.target_index = "idx2";
   f.track.corpora.push_back(track::Corpus{"second", "", {other}});
 
-  auto all = partition_corpora(f.track, track::BulkParams{10, {}}, 0, 1, f.cache);
+  auto all = partition_corpora(f.track, bulk_params(10), 0, 1, f.cache);
   EXPECT_EQ(all.size(), 2u);
-  auto only = partition_corpora(f.track, track::BulkParams{10, {"second"}}, 0, 1, f.cache);
+  auto only = partition_corpora(f.track, bulk_params(10, {"second"}), 0, 1, f.cache);
   ASSERT_EQ(only.size(), 1u);
   BulkReader reader(std::move(only));
   std::string body;
@@ -269,7 +276,7 @@ TEST(PartitionCorpora, MissingDocumentFileNamesIt) {
   f.track.corpora[0].documents[0].source_file = f.track.corpora[0].documents[0].document_file = "nope.json";
   rally::testing::ScopedEnv home("HOME", f.dir / "home");
   try {
-    partition_corpora(f.track, track::BulkParams{10, {}}, 0, 1, f.cache);
+    partition_corpora(f.track, bulk_params(10), 0, 1, f.cache);
     FAIL() << "expected an error";
   } catch (const RallyError& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("nope.json"));

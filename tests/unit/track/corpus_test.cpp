@@ -271,7 +271,8 @@ TEST(ResolveDocumentPath, PrefersTheTrackDirectoryThenRallysDataDirectory) {
 
   Track track;
   track.directory = dir / "track";
-  Corpus corpus{"corpus", {}};
+  Corpus corpus;
+  corpus.name = "corpus";
   Document doc;
   doc.source_file = doc.document_file = "docs.json";
   EXPECT_EQ(resolve_document_path(track, corpus, doc), in_data);
