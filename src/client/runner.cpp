@@ -185,8 +185,9 @@ boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p,
   co_return result;
 }
 
-boost::asio::awaitable<OperationResult> run_get(const std::string& target, ClientContext& client,
-                                                http::verb verb = http::verb::get) {
+// A request without a body (GET by default, or POST for actions such as force-merge).
+boost::asio::awaitable<OperationResult> run_bodyless(const std::string& target, ClientContext& client,
+                                                     http::verb verb = http::verb::get) {
   OperationResult result;
   set_request(client.request, verb, target, "application/json");
   client.request.body().clear();
@@ -199,7 +200,7 @@ boost::asio::awaitable<OperationResult> run_force_merge(const track::ForceMergeP
   auto params = p.request_params;
   if (p.max_num_segments) params.emplace_back("max_num_segments", std::to_string(*p.max_num_segments));
   auto path = p.index.empty() ? std::string("/_forcemerge") : "/" + p.index + "/_forcemerge";
-  co_return co_await run_get(with_query(path, params), client, http::verb::post);
+  co_return co_await run_bodyless(with_query(path, params), client, http::verb::post);
 }
 
 // Follows a dotted path ("_all.total.merges.current") into a JSON document.
@@ -218,7 +219,7 @@ const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path
 }
 
 boost::asio::awaitable<OperationResult> run_index_stats(const track::IndexStatsParams& p, ClientContext& client) {
-  auto result = co_await run_get(with_query("/" + p.index + "/_stats", p.request_params), client);
+  auto result = co_await run_bodyless(with_query("/" + p.index + "/_stats", p.request_params), client);
   if (!result.success || p.condition_path.empty()) co_return result;
   auto json = nlohmann::json::parse(client.connection.body(), nullptr, false);
   const auto* actual = at_path(json, p.condition_path);
@@ -333,7 +334,7 @@ boost::asio::awaitable<OperationResult> run_operation(const track::Operation& op
     case OperationType::index_stats:
       co_return co_await run_index_stats(std::get<track::IndexStatsParams>(operation.params), client);
     case OperationType::node_stats:
-      co_return co_await run_get(
+      co_return co_await run_bodyless(
           with_query("/_nodes/stats", std::get<track::NodeStatsParams>(operation.params).request_params), client);
   }
   OperationResult unknown;

@@ -18,7 +18,6 @@ std::string throughput_unit(const track::Operation& op) {
 Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity)
     : target_(target),
       config_(config),
-      track_(track),
       challenge_(track.find_challenge(config.challenge)),
       worker_capacity_(std::max<std::size_t>(worker_capacity, 1)) {}
 

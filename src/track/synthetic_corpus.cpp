@@ -17,8 +17,6 @@
 #include "rally/track/corpus.hpp"
 
 #include "synthetic_geonames_tables.hpp"
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace rally::track {
 namespace {
@@ -59,7 +57,7 @@ class Writer {
   static constexpr std::size_t capacity = std::size_t{8} << 20;
   static constexpr std::size_t max_document = 16 << 10;
 
-  Writer(int fd, std::string path) : fd_(fd), path_(std::move(path)), buffer_(new char[capacity]) {}
+  explicit Writer(AtomicFile& file) : file_(file), buffer_(new char[capacity]) {}
 
   void reserve_document() {
     if (size_ + max_document > capacity) flush();
@@ -112,25 +110,14 @@ class Writer {
     raw({digits, static_cast<std::size_t>(n)});
   }
   void flush() {
-    const char* p = buffer_.get();
-    std::size_t left = size_;
-    while (left > 0) {
-      auto n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw RallyError("cannot write " + path_ + ": " + std::strerror(errno));
-      }
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
+    file_.write(buffer_.get(), size_);
     written_ += size_;
     size_ = 0;
   }
   [[nodiscard]] std::uint64_t written() const { return written_; }
 
  private:
-  int fd_;
-  std::string path_;
+  AtomicFile& file_;
   std::unique_ptr<char[]> buffer_;
   std::size_t size_ = 0;
   std::uint64_t written_ = 0;
@@ -415,36 +402,15 @@ void write_document(Writer& out, std::uint64_t seed, std::uint64_t index, std::u
 
 SyntheticCorpusManifest write_synthetic_geonames_corpus(const std::string& path,
                                                         const SyntheticCorpusOptions& options) {
-  std::error_code ec;
-  auto dir = fs::path(path).parent_path();
-  if (!dir.empty()) {
-    fs::create_directories(dir, ec);
-    if (ec)
-      throw RallyError("cannot write " + path + ": cannot create directory " + dir.string() + ": " + ec.message());
-  }
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw RallyError("cannot write " + path + ": open " + tmp + ": " + std::strerror(errno));
+  AtomicFile file(path);
+  Writer out(file);
+  for (std::uint64_t i = 0; i < options.documents; ++i) write_document(out, options.seed, i, options.documents);
+  out.flush();
+  file.commit(false);  // regenerable data: no fsync of hundreds of megabytes
   SyntheticCorpusManifest manifest;
   manifest.documents = options.documents;
   manifest.seed = options.seed;
-  try {
-    Writer out(fd, tmp);
-    for (std::uint64_t i = 0; i < options.documents; ++i) write_document(out, options.seed, i, options.documents);
-    out.flush();
-    manifest.bytes = out.written();
-    if (::close(fd) != 0) {
-      fd = -1;
-      throw RallyError("cannot write " + path + ": close: " + std::strerror(errno));
-    }
-    fd = -1;
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-      throw RallyError("cannot write " + path + ": rename: " + std::strerror(errno));
-  } catch (...) {
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
+  manifest.bytes = out.written();
   return manifest;
 }
 

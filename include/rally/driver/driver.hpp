@@ -67,7 +67,6 @@ class Driver {
 
   DriverTarget& target_;
   const RaceConfig& config_;
-  const track::Track& track_;
   const track::Challenge& challenge_;
   std::size_t worker_capacity_;
   std::vector<std::string> hosts_{"localhost"};
