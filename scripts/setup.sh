@@ -12,7 +12,7 @@ packages=(
   zlib1g-dev libbz2-dev libzstd-dev
   openjdk-17-jdk-headless maven
   nginx wrk curl python3 procps
-  gzip bzip2 zstd openssl ca-certificates
+  gzip bzip2 zstd openssl ca-certificates time
 )
 
 missing=()
