@@ -1,0 +1,41 @@
+#pragma once
+
+// What every operation runner uses to build a request, send it and judge the answer.
+// Runners see only these functions, never the connection's internals.
+
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "rally/client/runner.hpp"
+
+namespace rally::client::detail {
+
+enum class ContentType : std::uint8_t { json, ndjson };
+
+// Prepares the client's request: method, path with query string, content type. The body is
+// left as it was; set it with request_body().
+void set_request(ClientContext& client, http::verb verb, std::string_view target, ContentType type = ContentType::json);
+std::string& request_body(ClientContext& client);
+
+// Sends the client's prepared request; adds its service time to `result` and, on a
+// transport failure or timeout, marks `result` failed with its class and description.
+boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& result);
+
+// The body of the last response; valid until the next send.
+const std::string& response_body(const ClientContext& client);
+
+// True when the exchange failed: a transport error (already recorded by send) or an HTTP
+// status >= 400 (recorded here as an api error with status, type and reason).
+bool http_failed(const Exchange& exchange, OperationResult& result, const std::string& body,
+                 bool accept_not_found = false);
+
+// "HTTP 404 index_not_found_exception: no such index [x]" from an Elasticsearch error body.
+std::string describe_http_error(unsigned status, const std::string& body);
+
+// Follows a dotted path ("_all.total.merges.current") into a JSON document; null if absent.
+const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path);
+
+}  // namespace rally::client::detail

@@ -1,0 +1,72 @@
+#include <nlohmann/json.hpp>
+
+#include "runner_support.hpp"
+#include "runners.hpp"
+
+namespace rally::client::detail {
+
+namespace {
+
+void set_search_body(const track::SearchParams& p, ClientContext& client) {
+  auto& body = request_body(client);
+  if (!client.terms) {
+    body = p.body;
+    return;
+  }
+  const auto& t = *client.terms;
+  body = t.prefix;
+  if (t.random_max > 0) {
+    auto span = t.random_max - t.random_min + 1;
+    body += t.needs_comma ? ",\"" : "\"";
+    body += std::to_string(t.random_min + client.random.next() % span);
+    body += '"';
+  }
+  body += t.suffix;
+}
+
+// Rally's search with pages: a scroll, one page per request, then the scroll is cleared.
+// Weight is the number of pages read, unit "pages".
+boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p, ClientContext& client) {
+  OperationResult result;
+  auto params = p.request_params;
+  params.emplace_back("scroll", "10m");
+  params.emplace_back("size", std::to_string(p.results_per_page));
+  set_request(client, http::verb::post, with_query("/" + p.index + "/_search", params));
+  set_search_body(p, client);
+  std::uint64_t pages = 0;
+  std::string scroll_id;
+  for (;;) {
+    auto exchange = co_await send(client, result);
+    if (http_failed(exchange, result, response_body(client))) break;
+    ++pages;
+    auto json = nlohmann::json::parse(response_body(client), nullptr, false);
+    std::size_t hits = 0;
+    if (json.is_object() && json.contains("hits") && json["hits"].contains("hits")) hits = json["hits"]["hits"].size();
+    if (json.is_object() && json.contains("_scroll_id")) scroll_id = json["_scroll_id"].get<std::string>();
+    if (pages >= p.pages || hits < p.results_per_page || scroll_id.empty()) break;
+    set_request(client, http::verb::post, "/_search/scroll");
+    request_body(client) = nlohmann::json{{"scroll", "10m"}, {"scroll_id", scroll_id}}.dump();
+  }
+  if (!scroll_id.empty()) {
+    OperationResult ignored;  // clearing is housekeeping: it neither fails nor times the task
+    set_request(client, http::verb::delete_, "/_search/scroll");
+    request_body(client) = nlohmann::json{{"scroll_id", nlohmann::json::array({scroll_id})}}.dump();
+    co_await send(client, ignored);
+  }
+  result.weight = pages;
+  co_return result;
+}
+
+}  // namespace
+
+boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p, ClientContext& client) {
+  if (p.pages > 0) co_return co_await run_scroll(p, client);
+  OperationResult result;
+  set_request(client, http::verb::post, with_query("/" + p.index + "/_search", p.request_params));
+  set_search_body(p, client);
+  auto exchange = co_await send(client, result);
+  http_failed(exchange, result, response_body(client));
+  co_return result;
+}
+
+}  // namespace rally::client::detail
