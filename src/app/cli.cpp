@@ -66,9 +66,12 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       ->capture_default_str();
   race->add_option("--race-id", config.race_id, "The race's id (default: a new UUID)");
   race->add_option("--on-error", on_error,
-                   "What a failed request does: continue (abort on refused connections) or abort")
-      ->check(CLI::IsMember({"continue", "abort"}))
+                   "What a failed request does: continue (but stop on refused connections), "
+                   "continue-on-network (also go on after connection errors) or abort")
+      ->check(CLI::IsMember({"continue", "abort", "continue-on-network"}))
       ->capture_default_str();
+  race->add_flag("--enable-assertions", config.enable_assertions,
+                 "Check the operations' assertions; a failed one ends the race");
   race->add_option("--worker-count", config.worker_count,
                    "Workers (io threads) on this host (default: one per CPU available to rally)");
   race->add_option("--request-timeout", timeout_s, "Request timeout in seconds (Rally's client option timeout)")
@@ -131,7 +134,9 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;
   }
-  config.on_error = on_error == "abort" ? OnError::abort : OnError::continue_on_error;
+  config.on_error = on_error == "abort"                 ? OnError::abort
+                    : on_error == "continue-on-network" ? OnError::continue_on_network
+                                                        : OnError::continue_on_error;
   config.request_timeout_ms = static_cast<std::uint32_t>(timeout_s * 1000);
   if (config.race_id.empty()) config.race_id = new_race_id();
   config.race_timestamp = utc_timestamp();

@@ -54,6 +54,16 @@ bool http_failed(const Exchange& exchange, OperationResult& result, const std::s
   return true;
 }
 
+SiblingClient::SiblingClient(ClientContext& parent)
+    : connection(parent.connection.executor(), parent.connection.target(), parent.connection.timeouts()),
+      context{connection, {}, {}} {
+  context.cancelled = parent.cancelled;
+  context.timeout = parent.timeout;
+  context.assertions = parent.assertions;
+}
+
+std::unique_ptr<SiblingClient> open_sibling(ClientContext& client) { return std::make_unique<SiblingClient>(client); }
+
 const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path) {
   const nlohmann::json* node = &doc;
   std::size_t start = 0;

@@ -3,6 +3,7 @@
 // What every operation runner uses to build a request, send it and judge the answer.
 // Runners see only these functions, never the connection's internals.
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,15 @@ bool http_failed(const Exchange& exchange, OperationResult& result, const std::s
 
 // "HTTP 404 index_not_found_exception: no such index [x]" from an Elasticsearch error body.
 std::string describe_http_error(unsigned status, const std::string& body);
+
+// A second client on its own connection to the same target, for the concurrent streams of a
+// composite operation. Same timeouts and options as `client`; the connection opens lazily.
+struct SiblingClient {
+  explicit SiblingClient(ClientContext& parent);
+  HttpConnection connection;
+  ClientContext context;
+};
+std::unique_ptr<SiblingClient> open_sibling(ClientContext& client);
 
 // Follows a dotted path ("_all.total.merges.current") into a JSON document; null if absent.
 const nlohmann::json* at_path(const nlohmann::json& doc, const std::string& path);

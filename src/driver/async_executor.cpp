@@ -132,6 +132,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     c.context.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(op.request_timeout_s * 1000));
     c.context.terms = terms_body(op);
     c.context.cancelled = &state->aborted;
+    c.context.assertions = config_.enable_assertions;
     c.context.random = SplitMix64(ct.global_client * 0x2545f4914f6cdd1dull + 1);
     ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
                             ct.global_client + 1);
@@ -170,7 +171,8 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
         // ignores non-fatal errors (those the cluster answered with).
         bool non_fatal = result.error == metrics::ErrorClass::http || result.error == metrics::ErrorClass::bulk_items;
         bool ignored = task.ignore_non_fatal_errors && non_fatal;
-        if (result.connect_failed || (config_.on_error == OnError::abort && !ignored)) {
+        bool network_fatal = result.connect_failed && config_.on_error != OnError::continue_on_network;
+        if (result.fatal || network_fatal || (config_.on_error == OnError::abort && !ignored)) {
           state->abort("task '" + task.name + "' failed: " + result.error_description);
         }
       }

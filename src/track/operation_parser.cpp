@@ -133,6 +133,18 @@ Operation OperationParser::parse(const JsonNode& node) const {
   op.include_in_reporting = node.bool_or("include-in-reporting", !info->admin);
   op.request_timeout_s = node.optional_double("request-timeout").value_or(0);
   op.retry = parse_retry(node);
+  if (auto headers = node.find("headers")) {
+    if (!headers->value().is_object()) headers->fail("expected an object but got " + describe(headers->value()));
+    for (const auto& [key, value] : headers->value().items()) {
+      JsonNode item(value, headers->file(), headers->path() + "." + key);
+      auto text = scalar_to_string(item);
+      if (key.empty() || key.find_first_of(":\r\n ") != std::string::npos ||
+          text.find_first_of("\r\n") != std::string::npos)
+        item.fail("not a valid HTTP header");
+      op.headers.emplace_back(key, std::move(text));
+    }
+  }
+  if (auto opaque = node.find("opaque-id")) op.headers.emplace_back("X-Opaque-Id", opaque->as_string());
 
   switch (op.type) {
     case OperationType::bulk: {

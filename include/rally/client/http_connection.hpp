@@ -52,6 +52,8 @@ class HttpConnection {
   // The body of the last response; valid until the next exchange.
   [[nodiscard]] const std::string& body() const { return body_; }
   [[nodiscard]] const HostPort& target() const { return target_; }
+  [[nodiscard]] const Timeouts& timeouts() const { return timeouts_; }
+  [[nodiscard]] asio::any_io_executor executor() { return stream_.get_executor(); }
 
  private:
   asio::awaitable<boost::system::error_code> connect();

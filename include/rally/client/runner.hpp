@@ -21,6 +21,7 @@ struct OperationResult {
   bool success = true;
   bool exhausted = false;       // a finite source (bulk) has nothing left; no request was sent
   bool connect_failed = false;  // the target refused or could not be reached
+  bool fatal = false;           // ends the race whatever --on-error says (a failed assertion)
   metrics::ErrorClass error = metrics::ErrorClass::none;
   unsigned http_status = 0;
   Nanos service_time = 0;
@@ -48,6 +49,7 @@ struct ClientContext {
   const TermsBody* terms = nullptr;          // for searches with terms-from-corpus
   const bool* cancelled = nullptr;           // the step was aborted: no more retries
   std::chrono::milliseconds timeout{0};      // the operation's request-timeout; 0: the client's
+  bool assertions = false;                   // check the operations' assertions (--enable-assertions)
   SplitMix64 random{0x9e3779b97f4a7c15ull};  // per client, for random terms
 };
 

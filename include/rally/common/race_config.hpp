@@ -8,7 +8,9 @@
 
 namespace rally {
 
-enum class OnError : std::uint8_t { continue_on_error, abort };
+// Rally's --on-error: `continue` records errors and goes on (but a refused connection ends
+// the race), `continue_on_network` survives connection errors too, `abort` stops at the first.
+enum class OnError : std::uint8_t { continue_on_error, abort, continue_on_network };
 
 // The options of one race, parsed once at the edge (the CLI) and passed by const&.
 // It crosses process boundaries inside messages, so it holds only plain values.
@@ -29,6 +31,7 @@ struct RaceConfig {
   bool test_mode = false;
   bool offline = false;  // never download: corpora must be on disk
   OnError on_error = OnError::continue_on_error;
+  bool enable_assertions = false;  // check operations' `assertions` (Rally's --enable-assertions)
   std::uint32_t worker_count = 0;  // 0: one Worker per available CPU
   std::uint32_t request_timeout_ms = 60'000;
   std::uint32_t connect_timeout_ms = 10'000;

@@ -152,6 +152,8 @@ struct Operation {
   OperationType type = OperationType::search;
   bool include_in_reporting = true;
   double request_timeout_s = 0;  // 0: the client's timeout
+  // Sent with every request of the operation: its `headers`, and `opaque-id` as X-Opaque-Id.
+  std::vector<std::pair<std::string, std::string>> headers;
   RetryPolicy retry;
   OperationParams params;
 };
