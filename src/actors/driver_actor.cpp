@@ -98,13 +98,15 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
   try {
     track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
     // Rally checks the cluster before anything else: an unreachable target fails here.
-    client::Timeouts timeouts{std::chrono::milliseconds(config_.connect_timeout_ms),
-                              std::chrono::milliseconds(config_.request_timeout_ms)};
+    client::ClientSetup setup(config_);
     for (const auto& host : config_.target_hosts) {
-      auto info = client::probe_cluster(host, timeouts);
+      auto info = client::probe_cluster(setup, host);
       cluster_distribution_ = info.distribution;
       cluster_version_ = info.version;
     }
+    // Workers send the media types this cluster expects.
+    config_.cluster_distribution = cluster_distribution_;
+    config_.cluster_version = cluster_version_;
     std::cerr << "[INFO] Racing on " << cluster_distribution_ << " " << cluster_version_ << " at "
               << config_.target_hosts.front().to_string() << "\n";
     std::size_t capacity = config_.worker_count > 0 ? config_.worker_count : available_cpus();

@@ -55,7 +55,8 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   auto& config = race_cmd.config;
   std::string target_hosts = "127.0.0.1:9200";
   std::string on_error = "continue";
-  double timeout_s = 60;
+  std::string client_options;
+  double timeout_s = 0;
   auto* race = app.add_subcommand("race", "Run a benchmark: replay a track's challenge against a cluster");
   add_track_options(race, race_cmd.track, true);
   race->add_option("--target-hosts", target_hosts, "The cluster's HTTP endpoints, host:port[,host:port...]")
@@ -74,9 +75,13 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
                  "Check the operations' assertions; a failed one ends the race");
   race->add_option("--worker-count", config.worker_count,
                    "Workers (io threads) on this host (default: one per CPU available to rally)");
-  race->add_option("--request-timeout", timeout_s, "Request timeout in seconds (Rally's client option timeout)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  race->add_option("--client-options", client_options,
+                   "Rally's client options: k:v,k:v (timeout, use_ssl, verify_certs, ca_certs, client_cert, "
+                   "client_key, basic_auth_user, basic_auth_password, api_key, http_compress, opaque-id, "
+                   "static_responses), inline JSON (also for headers) or a .json file");
+  race->add_option("--request-timeout", timeout_s,
+                   "Request timeout in seconds (default 60; the client option timeout says the same)")
+      ->check(CLI::PositiveNumber);
   race->add_option("--connect-timeout", config.connect_timeout_ms, "Connect timeout in milliseconds")
       ->check(CLI::Range(1u, 600'000u))
       ->capture_default_str();
@@ -130,6 +135,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   }
   try {
     config.target_hosts = parse_host_list(target_hosts, "target-hosts");
+    config.client = parse_client_options(client_options);
   } catch (const RallyError& e) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;
@@ -137,7 +143,8 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   config.on_error = on_error == "abort"                 ? OnError::abort
                     : on_error == "continue-on-network" ? OnError::continue_on_network
                                                         : OnError::continue_on_error;
-  config.request_timeout_ms = static_cast<std::uint32_t>(timeout_s * 1000);
+  if (timeout_s <= 0) timeout_s = config.client.timeout_s > 0 ? config.client.timeout_s : 60;
+  config.request_timeout_ms = static_cast<std::uint32_t>(std::min(timeout_s, 86'400.0) * 1000);
   if (config.race_id.empty()) config.race_id = new_race_id();
   config.race_timestamp = utc_timestamp();
   config.races_dir = metrics::RaceStore::default_races_dir();

@@ -6,29 +6,37 @@
 
 #include "rally/common/errors.hpp"
 
+#include "runner_support.hpp"
+
 namespace rally::client {
 
-ClusterInfo probe_cluster(const HostPort& target, const Timeouts& timeouts) {
+ClusterInfo probe_cluster(const ClientSetup& setup, const HostPort& target) {
   asio::io_context io;
-  HttpConnection connection(io.get_executor(), target, timeouts);
-  Request request{http::verb::get, "/", 11};
+  auto connection = setup.connect(io.get_executor(), target);
+  HttpRequest request;
   Exchange exchange;
   bool done = false;
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { exchange = co_await connection.exchange(request); },
+      io, [&]() -> asio::awaitable<void> { exchange = co_await connection->exchange(request); },
       [&](std::exception_ptr) { done = true; });
+  const auto& timeouts = setup.timeouts();
   io.run_for(timeouts.connect + timeouts.request + std::chrono::seconds(1));
   auto where = target.to_string();
   if (!done) throw RallyError("cannot reach the cluster at " + where + ": no answer in time");
   if (exchange.ec) {
     throw RallyError(
         std::string(exchange.connect_failed ? "cannot connect to the cluster at " : "no answer from the cluster at ") +
-        where + ": " + exchange.ec.message());
+        where + ": " + connection->describe(exchange.ec));
   }
-  auto json = nlohmann::json::parse(connection.body(), nullptr, false);
-  if (exchange.status != 200 || !json.is_object() || !json.contains("version"))
-    throw RallyError("the target " + where + " did not answer GET / like Elasticsearch or OpenSearch (HTTP " +
-                     std::to_string(exchange.status) + ")");
+  const auto& body = connection->body();
+  if (exchange.status == 401 || exchange.status == 403) {
+    throw RallyError("the cluster at " + where + " refused GET / (check the credentials in --client-options): " +
+                     detail::describe_http_error(exchange.status, body));
+  }
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (exchange.status != 200 || !json.is_object() || !json.contains("version") || !json["version"].is_object())
+    throw RallyError("the target " + where + " did not answer GET / like Elasticsearch or OpenSearch: " +
+                     detail::describe_http_error(exchange.status, body));
   ClusterInfo info;
   const auto& version = json["version"];
   info.version = version.value("number", "");

@@ -45,6 +45,7 @@ std::string with_query(std::string path, const track::RequestParams& params) {
 }
 
 boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client) {
+  client.request.headers = operation.headers.empty() ? nullptr : &operation.headers;
   switch (operation.type) {
     case OperationType::bulk:
       co_return co_await run_bulk(std::get<track::BulkParams>(operation.params), client);

@@ -1,6 +1,30 @@
 #include "runner_support.hpp"
 
+#include <boost/beast/core/error.hpp>
+
 namespace rally::client::detail {
+
+namespace {
+// What a proxy's HTML error page says: its title, or its text without tags, shortened.
+std::string plain_text_excerpt(const std::string& body) {
+  std::string_view view = body;
+  auto title = view.find("<title>");
+  if (title != std::string_view::npos) {
+    auto end = view.find("</title>", title);
+    if (end != std::string_view::npos) view = view.substr(title + 7, end - title - 7);
+  }
+  std::string text;
+  bool in_tag = false;
+  for (char c : view) {
+    if (c == '<') in_tag = true;
+    if (!in_tag && c != '\r' && c != '\n') text += c;
+    if (c == '>') in_tag = false;
+    if (text.size() >= 200) break;
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text.empty() ? std::string() : " (" + text + ")";
+}
+}  // namespace
 
 std::string describe_http_error(unsigned status, const std::string& body) {
   std::string text = "HTTP " + std::to_string(status);
@@ -13,20 +37,23 @@ std::string describe_http_error(unsigned status, const std::string& body) {
     } else if (error.is_string()) {
       text += " " + error.get<std::string>();
     }
+  } else if (!json.is_discarded()) {
+    text += " " + body.substr(0, 200);
+  } else {
+    text += plain_text_excerpt(body);
   }
   return text;
 }
 
 void set_request(ClientContext& client, http::verb verb, std::string_view target, ContentType type) {
   auto& req = client.request;
-  req.method(verb);
-  req.target(target);
-  req.version(11);
-  req.set(http::field::content_type, type == ContentType::ndjson ? "application/x-ndjson" : "application/json");
-  req.set(http::field::accept, "application/json");
+  req.method = verb;
+  req.target.assign(target.data(), target.size());
+  req.content_type = type;
+  req.pieces.clear();
 }
 
-std::string& request_body(ClientContext& client) { return client.request.body(); }
+std::string& request_body(ClientContext& client) { return client.request.body; }
 
 const std::string& response_body(const ClientContext& client) { return client.connection.body(); }
 
@@ -36,9 +63,12 @@ boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& re
   if (exchange.ec) {
     result.success = false;
     result.connect_failed = exchange.connect_failed;
-    result.error = exchange.ec == beast::error::timeout ? metrics::ErrorClass::timeout : metrics::ErrorClass::transport;
-    result.error_description = (exchange.connect_failed ? "cannot connect to " : "request to ") +
-                               client.connection.target().to_string() + " failed: " + exchange.ec.message();
+    result.error =
+        exchange.ec == boost::beast::error::timeout ? metrics::ErrorClass::timeout : metrics::ErrorClass::transport;
+    result.error_description =
+        (exchange.connect_failed ? "cannot connect to "
+                                 : std::string("request ") + std::string(client.request.path()) + " to ") +
+        client.connection.target().to_string() + " failed: " + client.connection.describe(exchange.ec);
   } else {
     result.http_status = exchange.status;
   }
@@ -55,8 +85,9 @@ bool http_failed(const Exchange& exchange, OperationResult& result, const std::s
 }
 
 SiblingClient::SiblingClient(ClientContext& parent)
-    : connection(parent.connection.executor(), parent.connection.target(), parent.connection.timeouts()),
-      context{connection, {}, {}} {
+    : connection(parent.setup->connect(parent.connection.executor(), parent.connection.target())),
+      context{*connection, {}, {}} {
+  context.setup = parent.setup;
   context.cancelled = parent.cancelled;
   context.timeout = parent.timeout;
   context.assertions = parent.assertions;

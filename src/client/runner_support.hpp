@@ -14,8 +14,6 @@
 
 namespace rally::client::detail {
 
-enum class ContentType : std::uint8_t { json, ndjson };
-
 // Prepares the client's request: method, path with query string, content type. The body is
 // left as it was; set it with request_body().
 void set_request(ClientContext& client, http::verb verb, std::string_view target, ContentType type = ContentType::json);
@@ -40,7 +38,7 @@ std::string describe_http_error(unsigned status, const std::string& body);
 // composite operation. Same timeouts and options as `client`; the connection opens lazily.
 struct SiblingClient {
   explicit SiblingClient(ClientContext& parent);
-  HttpConnection connection;
+  std::unique_ptr<Connection> connection;
   ClientContext context;
 };
 std::unique_ptr<SiblingClient> open_sibling(ClientContext& client);

@@ -15,9 +15,8 @@ namespace rally::driver {
 namespace asio = boost::asio;
 
 struct AsyncExecutor::Client {
-  Client(asio::io_context& io, HostPort target, client::Timeouts timeouts)
-      : connection(io.get_executor(), std::move(target), timeouts), context{connection, {}, {}} {}
-  client::HttpConnection connection;
+  explicit Client(std::unique_ptr<client::Connection> c) : connection(std::move(c)), context{*connection, {}, {}} {}
+  std::unique_ptr<client::Connection> connection;
   client::ClientContext context;
 };
 
@@ -57,7 +56,7 @@ struct AsyncExecutor::StepState {
 
 AsyncExecutor::AsyncExecutor(asio::io_context& io, const track::Track& track, const track::Challenge& challenge,
                              const RaceConfig& config, metrics::SampleCollector& samples)
-    : io_(io), track_(track), challenge_(challenge), config_(config), samples_(samples) {}
+    : io_(io), track_(track), challenge_(challenge), config_(config), samples_(samples), setup_(config) {}
 
 AsyncExecutor::~AsyncExecutor() = default;
 
@@ -65,10 +64,8 @@ AsyncExecutor::Client& AsyncExecutor::client(std::uint32_t global_id) {
   if (clients_.size() <= global_id) clients_.resize(global_id + 1);
   auto& slot = clients_[global_id];
   if (!slot) {
-    const auto& hosts = config_.target_hosts;
-    client::Timeouts timeouts{std::chrono::milliseconds(config_.connect_timeout_ms),
-                              std::chrono::milliseconds(config_.request_timeout_ms)};
-    slot = std::make_unique<Client>(io_, hosts[global_id % hosts.size()], timeouts);
+    slot = std::make_unique<Client>(setup_.connect_client(io_.get_executor(), global_id));
+    slot->context.setup = &setup_;
   }
   return *slot;
 }

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "rally/client/http_connection.hpp"
+#include "rally/client/connection.hpp"
 
 namespace rally::client {
 
@@ -12,8 +12,9 @@ struct ClusterInfo {
   std::string cluster_name;
 };
 
-// GET / on the target: the cluster's distribution and version. Throws RallyError naming
-// host:port when it cannot connect, times out, or gets no valid answer.
-ClusterInfo probe_cluster(const HostPort& target, const Timeouts& timeouts);
+// GET / on the target (through `setup`'s TLS, credentials and headers, or its static
+// responses): the cluster's distribution and version. Throws RallyError naming host:port
+// when it cannot connect, times out, is refused (401/403) or gets no valid answer.
+ClusterInfo probe_cluster(const ClientSetup& setup, const HostPort& target);
 
 }  // namespace rally::client

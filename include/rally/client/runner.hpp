@@ -7,7 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "rally/client/bulk_reader.hpp"
-#include "rally/client/http_connection.hpp"
+#include "rally/client/connection.hpp"
 #include "rally/common/random.hpp"
 #include "rally/metrics/sample.hpp"
 #include "rally/track/track.hpp"
@@ -43,8 +43,9 @@ TermsBody make_terms_body(const std::string& body, const track::TermsFromCorpus&
 
 // A simulated client's reusable state: its connection, request and bulk source.
 struct ClientContext {
-  HttpConnection& connection;
-  Request request;
+  Connection& connection;
+  HttpRequest request;
+  const ClientSetup* setup = nullptr;  // makes more connections like this one (composite streams)
   std::optional<BulkReader> bulk;
   const TermsBody* terms = nullptr;          // for searches with terms-from-corpus
   const bool* cancelled = nullptr;           // the step was aborted: no more retries

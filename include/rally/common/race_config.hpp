@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "rally/common/client_options.hpp"
 #include "rally/common/host.hpp"
 
 namespace rally {
@@ -25,6 +26,11 @@ struct RaceConfig {
   std::string exclude_tasks;
   double race_epoch = 0;  // when the race started (epoch seconds): templates render the same everywhere
   std::vector<HostPort> target_hosts{HostPort{"127.0.0.1", 9200}};
+  ClientOptions client;
+  // What GET / said, filled in by the DriverActor before any Worker starts: the media types
+  // sent depend on it.
+  std::string cluster_distribution;
+  std::string cluster_version;
   std::string report_file;
   std::string report_format = "markdown";
   std::string races_dir;  // ~/.rally/benchmarks/races

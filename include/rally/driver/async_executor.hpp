@@ -10,7 +10,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "rally/client/bulk_reader.hpp"
-#include "rally/client/http_connection.hpp"
+#include "rally/client/connection.hpp"
 #include "rally/client/runner.hpp"
 #include "rally/common/race_config.hpp"
 #include "rally/driver/allocation.hpp"
@@ -60,6 +60,7 @@ class AsyncExecutor {
   const track::Challenge& challenge_;
   const RaceConfig& config_;
   metrics::SampleCollector& samples_;
+  client::ClientSetup setup_;
   client::CorpusCache corpora_;
   std::vector<std::unique_ptr<Client>> clients_;
   std::map<const track::Operation*, client::TermsBody> terms_bodies_;

@@ -1,5 +1,3 @@
-#include "rally/client/http_connection.hpp"
-
 #include <atomic>
 #include <string>
 #include <thread>
@@ -7,6 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+
+#include "rally/client/connection.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -66,15 +66,19 @@ class OneShotServer {
 
 std::vector<Exchange> run_exchanges(std::uint16_t port, int count) {
   asio::io_context io;
-  HttpConnection connection(io.get_executor(), HostPort{"127.0.0.1", port},
-                            Timeouts{std::chrono::milliseconds(2000), std::chrono::milliseconds(2000)});
+  RaceConfig config;
+  config.target_hosts = {HostPort{"127.0.0.1", port}};
+  config.connect_timeout_ms = 2000;
+  config.request_timeout_ms = 2000;
+  ClientSetup setup(config);
+  auto connection = setup.connect_client(io.get_executor(), 0);
   std::vector<Exchange> results;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
         for (int i = 0; i < count; ++i) {
-          Request request{http::verb::get, "/", 11};
-          results.push_back(co_await connection.exchange(request));
+          HttpRequest request;
+          results.push_back(co_await connection->exchange(request));
           // Give the server time to close the connection it just answered.
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }

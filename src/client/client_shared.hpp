@@ -1,0 +1,39 @@
+#pragma once
+
+// What the connections of one Worker share (ClientSetup::Shared), and the connection types
+// behind the Connection interface. Internal to the client area.
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "rally/client/connection.hpp"
+
+#include "static_responses.hpp"
+
+namespace rally::client {
+
+struct ClientSetup::Shared {
+  Timeouts timeouts;
+  bool tls = false;
+  bool verify_certs = true;
+  std::string trusted_cas;  // for messages: the CA file, or the system's trust store
+  // Non-const: OpenSSL objects are made from it; it is only read after set-up.
+  std::shared_ptr<asio::ssl::context> tls_context;
+  // Header lines sent with every request ("Name: value\r\n" each): Accept, authentication,
+  // the client's headers, X-Opaque-Id, Accept-Encoding.
+  std::string header_block;
+  std::string json_type, ndjson_type;  // Content-Type values for this cluster
+  bool compress = false;
+  std::shared_ptr<const StaticResponses> statics;
+};
+
+std::unique_ptr<Connection> make_tcp_connection(asio::any_io_executor executor, HostPort target,
+                                                std::shared_ptr<const ClientSetup::Shared> shared);
+std::unique_ptr<Connection> make_tls_connection(asio::any_io_executor executor, HostPort target,
+                                                std::shared_ptr<const ClientSetup::Shared> shared);
+std::unique_ptr<Connection> make_static_connection(asio::any_io_executor executor, HostPort target,
+                                                   std::shared_ptr<const ClientSetup::Shared> shared);
+
+}  // namespace rally::client
