@@ -179,8 +179,8 @@ http {{
 def last_error(path):
     with open(path, errors="replace") as f:
         lines = [line.strip() for line in f if line.strip()]
-    errors = [line for line in lines if "[ERROR]" in line or "error" in line.lower()]
-    return (errors or lines or ["(no output)"])[-1][:300]
+    errors = [line for line in lines if "[ERROR]" in line]
+    return (errors[-1:] or lines[:1] or ["(no output)"])[0][:300]
 
 
 class Rally:
@@ -263,6 +263,9 @@ def run_wrk(children, work, name, url, lua, clients, duration, pinned):
 
 def rally_figures(metrics, task, cpu):
     m = metrics[task]
+    if m["requests"] == 0:
+        raise Failure(f"rally measured no requests ({m['warmup-requests']} in warmup): the task ended before its "
+                      "time period (a bulk without `looped` support runs out of corpus)")
     total = m["requests"] + m["warmup-requests"]
     duration = m["duration"] or 1e-9
     return {"rps": m["requests"] / duration, "requests": m["requests"], "docs_per_s": m["total-weight"] / duration,
@@ -403,7 +406,8 @@ def main():
     parser.add_argument("--clients", type=int, default=64, help="search clients and wrk connections (default 64)")
     parser.add_argument("--bulk-clients", type=int, default=8, help="bulk clients and wrk connections (default 8)")
     parser.add_argument("--bulk-size", type=int, default=5000)
-    parser.add_argument("--documents", type=int, default=200000, help="synthetic corpus size (default 200000)")
+    parser.add_argument("--documents", type=int,
+                        help="synthetic corpus size (default: 200000, at least 4 full bulks per bulk client)")
     parser.add_argument("--quick", action="store_true", help="a short run that checks everything works")
     parser.add_argument("--only", default="search,bulk,static", help="comma list of search, bulk, static")
     parser.add_argument("--rally-bin", default=os.path.join(SOURCE, "build", "bin", "rally"))
@@ -413,8 +417,10 @@ def main():
     parser.add_argument("--nginx-access-log", action="store_true", help="log nginx's requests (slower)")
     args = parser.parse_args()
     if args.quick:
-        args.duration, args.warmup, args.documents = 2, 1, 20000
-        args.bulk_size = min(args.bulk_size, 5000)
+        args.duration, args.warmup = 2, 1
+    if args.documents is None:  # every client's share of the corpus holds whole bulks
+        full_bulks = 2 if args.quick else 4
+        args.documents = max(0 if args.quick else 200000, full_bulks * args.bulk_size * args.bulk_clients)
     selected = set(args.only.split(","))
     if not selected <= {"search", "bulk", "static"}:
         parser.error("--only takes search, bulk, static")

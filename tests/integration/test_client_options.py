@@ -8,8 +8,11 @@ and the HTTP status or the words "certificate" / "timed out".
 import os
 import re
 import shutil
+import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when run by path from the source dir
 
 from fault_proxy import FaultProxy
 from support import TINY_TRACK, TempDirTestCase, cluster_address, edit_json, http, new_race_id, op_metrics
@@ -70,8 +73,16 @@ class TlsClientOptionsTest(RaceHelpers, unittest.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.proxy = TlsProxy(os.path.join(self.tmp, "nginx"), self.address, self.certs, log_headers=(CUSTOM_HEADER,))
-        self.addCleanup(self.proxy.stop)  # runs before TempDirTestCase.tearDown removes the logs' dir
+        try:
+            self.proxy = TlsProxy(os.path.join(self.tmp, "nginx"), self.address, self.certs,
+                                  log_headers=(CUSTOM_HEADER,))
+        except BaseException:
+            super().tearDown()
+            raise
+
+    def tearDown(self):
+        self.proxy.stop()  # by PID, before the temporary directory with its prefix goes
+        super().tearDown()
 
     def tls(self, **extra):
         """k:v client options with the right CA, plus `extra` (strings quoted)."""
