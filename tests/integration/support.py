@@ -78,6 +78,20 @@ class TempDirTestCase:
         return RallyRun(completed, self.home, time.monotonic() - start)
 
 
+def edit_json(path, change):
+    """Loads a JSON file, lets `change` modify the document in place, writes it back."""
+    with open(path) as f:
+        doc = json.load(f)
+    change(doc)
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+
+
+def op_metrics(race):
+    """race.json's results by task name."""
+    return {m["task"]: m for m in race["results"]["op_metrics"]}
+
+
 def new_race_id():
     return str(uuid.uuid4())
 
