@@ -86,7 +86,7 @@ bool http_failed(const Exchange& exchange, OperationResult& result, const std::s
 
 SiblingClient::SiblingClient(ClientContext& parent)
     : connection(parent.setup->connect(parent.connection.executor(), parent.connection.target())),
-      context{*connection, {}, {}} {
+      context(*connection) {
   context.setup = parent.setup;
   context.cancelled = parent.cancelled;
   context.timeout = parent.timeout;

@@ -15,7 +15,7 @@ namespace rally::driver {
 namespace asio = boost::asio;
 
 struct AsyncExecutor::Client {
-  explicit Client(std::unique_ptr<client::Connection> c) : connection(std::move(c)), context{*connection, {}, {}} {}
+  explicit Client(std::unique_ptr<client::Connection> c) : connection(std::move(c)), context(*connection) {}
   std::unique_ptr<client::Connection> connection;
   client::ClientContext context;
 };

@@ -43,6 +43,7 @@ TermsBody make_terms_body(const std::string& body, const track::TermsFromCorpus&
 
 // A simulated client's reusable state: its connection, request and bulk source.
 struct ClientContext {
+  explicit ClientContext(Connection& c) : connection(c) {}
   Connection& connection;
   HttpRequest request;
   const ClientSetup* setup = nullptr;  // makes more connections like this one (composite streams)
