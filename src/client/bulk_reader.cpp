@@ -72,7 +72,8 @@ BulkReader::BulkReader(std::vector<DocumentSlice> slices, const track::BulkParam
       conflicts_(params.conflicts),
       conflict_probability_(params.conflict_probability / 100.0),
       on_conflict_(params.on_conflict),
-      random_(seed) {}
+      random_(seed),
+      looped_(params.looped) {}
 
 void BulkReader::start_slice() {
   const auto& slice = slices_[current_];
@@ -88,7 +89,18 @@ void BulkReader::start_slice() {
   }
 }
 
-void BulkReader::append_action_with_id(std::string& body, const DocumentSlice& slice, bool& update) {
+void BulkReader::add(const char* data, std::size_t size) {
+  // Adjacent bytes (a file that holds its action lines) make one piece.
+  if (!layout_.empty() && layout_.back().data && layout_.back().data + layout_.back().size == data) {
+    layout_.back().size += size;
+    return;
+  }
+  layout_.push_back(Piece{data, 0, size});
+}
+
+void BulkReader::add_action(std::size_t offset, std::size_t size) { layout_.push_back(Piece{nullptr, offset, size}); }
+
+void BulkReader::append_action_with_id(const DocumentSlice& slice, bool& update) {
   std::uint64_t id;
   update = false;
   bool conflict = ids_used_ > 0 && conflict_probability_ > 0 &&
@@ -101,17 +113,31 @@ void BulkReader::append_action_with_id(std::string& body, const DocumentSlice& s
   }
   char id_text[24];
   std::snprintf(id_text, sizeof id_text, "%010llu", static_cast<unsigned long long>(id));
-  body += update ? R"({"update": {"_index": ")" : R"({"index": {"_index": ")";
-  body += slice.target;
-  body += R"(", "_id": ")";
-  body += id_text;
-  body += "\"}}\n";
+  auto start = actions_.size();
+  actions_ += update ? R"({"update": {"_index": ")" : R"({"index": {"_index": ")";
+  actions_ += slice.target;
+  actions_ += R"(", "_id": ")";
+  actions_ += id_text;
+  actions_ += "\"}}\n";
+  add_action(start, actions_.size() - start);
 }
 
-std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::string& body) {
-  body.clear();
+std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::vector<boost::asio::const_buffer>& pieces) {
+  static constexpr std::string_view update_open = R"({"doc":)";
+  static constexpr std::string_view update_close = "}\n";
+  static constexpr std::string_view newline = "\n";
+  pieces.clear();
+  layout_.clear();
+  actions_.clear();
   std::uint64_t docs = 0;
-  while (docs < bulk_size && current_ < slices_.size()) {
+  while (docs < bulk_size) {
+    if (current_ >= slices_.size()) {
+      // looped (as Rally's reader): the bulk that reaches the end is sent as it is, the
+      // next one starts again at the beginning.
+      if (docs > 0 || !looped_ || slices_.empty()) break;
+      current_ = 0;
+      started_ = false;
+    }
     if (!started_) start_slice();
     const auto& slice = slices_[current_];
     auto data = slice.file->file.data();
@@ -128,19 +154,34 @@ std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::string& body) {
     if (slice.action_line.empty()) end = line_end(end);  // action and source lines come in pairs
     bool update = false;
     if (ids_.empty()) {
-      body.append(slice.action_line);
+      if (!slice.action_line.empty()) add(slice.action_line.data(), slice.action_line.size());
     } else {
-      append_action_with_id(body, slice, update);
+      append_action_with_id(slice, update);
     }
-    std::string_view line(data.data() + position_, end - position_);
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    if (update) body += R"({"doc":)";
-    body.append(line);
-    if (update) body += '}';
-    body.push_back('\n');
+    const char* line = data.data() + position_;
+    std::size_t size = end - position_;
+    bool has_newline = size > 0 && line[size - 1] == '\n';
+    if (update) {
+      add(update_open.data(), update_open.size());
+      add(line, has_newline ? size - 1 : size);
+      add(update_close.data(), update_close.size());
+    } else {
+      add(line, size);
+      if (!has_newline) add(newline.data(), newline.size());
+    }
     position_ = end;
     ++docs;
   }
+  pieces.reserve(layout_.size());
+  for (const auto& p : layout_) pieces.emplace_back(p.data ? p.data : actions_.data() + p.offset, p.size);
+  return docs;
+}
+
+std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::string& body) {
+  std::vector<boost::asio::const_buffer> pieces;
+  auto docs = next(bulk_size, pieces);
+  body.clear();
+  for (const auto& p : pieces) body.append(static_cast<const char*>(p.data()), p.size());
   return docs;
 }
 

@@ -99,6 +99,7 @@ boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation&
   const auto& retry = operation.retry;
   Nanos service_time = 0;
   for (std::uint64_t attempt = 0;; ++attempt) {
+    client.retrying = attempt > 0;
     auto result = co_await run_operation(operation, client);
     service_time += result.service_time;
     result.service_time = service_time;

@@ -168,6 +168,8 @@ Operation OperationParser::parse(const JsonNode& node) const {
       if (node.optional_double("recency").value_or(0) != 0)
         node.child("recency").fail("a recency other than 0 is not supported by this version of rally");
       p.pipeline = node.string_or("pipeline", "");
+      p.looped = node.bool_or("looped", false);
+      p.detailed_results = node.bool_or("detailed-results", false);
       if (auto corpora = node.find("corpora")) {
         if (corpora->value().is_string()) {
           p.corpora.push_back(corpora->as_string());

@@ -280,6 +280,9 @@ Task parse_task(const JsonNode& node, const OperationParser& operations, const J
   bool by_iterations = task.warmup_iterations || task.iterations;
   if (by_time && by_iterations)
     node.fail("task '" + task.name + "' mixes time periods and iterations; use one or the other");
+  if (task.operation.type == OperationType::bulk && std::get<BulkParams>(task.operation.params).looped &&
+      !task.time_period && !task.iterations)
+    node.fail("task '" + task.name + "' runs a looped bulk, which never runs out: give it a time-period or iterations");
   auto throughput = node.find("target-throughput");
   auto interval = node.find("target-interval");
   if (throughput && interval) node.fail("define either 'target-throughput' or 'target-interval', not both");

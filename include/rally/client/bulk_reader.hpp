@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/buffer.hpp>
+
 #include "rally/common/random.hpp"
 #include "rally/track/corpus.hpp"
 #include "rally/track/track.hpp"
@@ -44,7 +46,8 @@ std::vector<DocumentSlice> partition_corpora(const track::Track& track, const tr
                                              std::uint32_t client, std::uint32_t clients, CorpusCache& cache);
 
 // Produces bulk bodies from a client's slices: the action line before each raw
-// document line. Documents are never parsed or re-encoded.
+// document line, as scatter/gather buffers that point into the memory-mapped corpus.
+// Documents are never parsed, re-encoded or copied.
 // With conflicts (Rally's index-update): every document gets a 10-digit id; new ids come in
 // order (or shuffled, for random conflicts), and with `conflict-probability` a document
 // reuses an id sent before, with the `on-conflict` action (update wraps it in {"doc": ...}).
@@ -52,13 +55,25 @@ class BulkReader {
  public:
   explicit BulkReader(std::vector<DocumentSlice> slices, const track::BulkParams& params = {}, std::uint64_t seed = 0);
 
-  // Replaces `body` with the next bulk of up to `bulk_size` documents; returns how many
-  // documents it holds (0 when the client's part of the corpus is used up).
+  // Replaces `pieces` with the next bulk of up to `bulk_size` documents; returns how many
+  // documents it holds (0 when the client's part of the corpus is used up and the reader
+  // does not loop). The buffers stay valid until the next call.
+  std::uint64_t next(std::uint32_t bulk_size, std::vector<boost::asio::const_buffer>& pieces);
+  // The same bulk as one string (for tests and tools; the hot path uses the pieces).
   std::uint64_t next(std::uint32_t bulk_size, std::string& body);
 
  private:
+  // A piece of the body: bytes in the corpus, in a literal, or in actions_ (by offset, as
+  // actions_ may grow while a bulk is built).
+  struct Piece {
+    const char* data;  // null: actions_ at `offset`
+    std::size_t offset;
+    std::size_t size;
+  };
   void start_slice();
-  void append_action_with_id(std::string& body, const DocumentSlice& slice, bool& update);
+  void append_action_with_id(const DocumentSlice& slice, bool& update);
+  void add(const char* data, std::size_t size);
+  void add_action(std::size_t offset, std::size_t size);
 
   std::vector<DocumentSlice> slices_;
   track::Conflicts conflicts_ = track::Conflicts::none;
@@ -70,6 +85,9 @@ class BulkReader {
   bool started_ = false;
   std::vector<std::uint64_t> ids_;  // the ids of the current slice, in sending order
   std::size_t ids_used_ = 0;
+  bool looped_ = false;  // start again at the beginning when the corpus is used up
+  std::string actions_;  // action lines with ids, for the current bulk
+  std::vector<Piece> layout_;
 };
 
 }  // namespace rally::client

@@ -51,6 +51,8 @@ struct ClientContext {
   const TermsBody* terms = nullptr;          // for searches with terms-from-corpus
   const bool* cancelled = nullptr;           // the step was aborted: no more retries
   std::chrono::milliseconds timeout{0};      // the operation's request-timeout; 0: the client's
+  bool retrying = false;                     // run_with_retries runs the operation again: a bulk resends its body
+  std::uint64_t bulk_docs = 0;               // documents in the bulk body last built
   bool assertions = false;                   // check the operations' assertions (--enable-assertions)
   SplitMix64 random{0x9e3779b97f4a7c15ull};  // per client, for random terms
 };

@@ -82,6 +82,8 @@ struct BulkParams {
   double conflict_probability = 25;  // percent
   OnConflict on_conflict = OnConflict::index;
   std::string pipeline;
+  bool looped = false;            // start the corpus again when used up (ends by time or iterations)
+  bool detailed_results = false;  // parse every response fully (item outcomes by action and error type)
 };
 
 // Rally's large terms queries, built natively: the values of `field` in every `every`th
