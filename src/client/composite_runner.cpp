@@ -28,7 +28,9 @@ void take_failure(OperationResult& into, const OperationResult& from, const std:
   into.connect_failed = from.connect_failed;
   into.error = from.error;
   into.http_status = from.http_status;
-  into.error_description = "composite request '" + name + "': " + from.error_description;
+  // A stream's failure already names the request that failed in it.
+  into.error_description =
+      name.empty() ? from.error_description : "composite request '" + name + "': " + from.error_description;
 }
 
 boost::asio::awaitable<void> run_elements(const std::vector<track::CompositeElement>& elements, ClientContext& client,
@@ -65,7 +67,7 @@ class Streams {
     std::exception_ptr error;
     for (auto& run : runs_) {
       if (run->error && !error) error = run->error;
-      take_failure(result, run->result, "stream");
+      take_failure(result, run->result, "");
       if (parent.pit_api == ClientContext::PitApi::unknown) parent.pit_api = run->sibling->context.pit_api;
     }
     runs_.clear();

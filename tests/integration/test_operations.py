@@ -235,8 +235,11 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
 
     def test_composite_with_point_in_time_streams(self):
         self.index_documents("ops-pit", 30)
+        # The assertions (checked with --enable-assertions) show each stream read all 30 hits in 3 pages.
         search = {"operation-type": "paginated-search", "with-point-in-time-from": "pit", "pages": "all",
-                  "results-per-page": 10, "body": {"query": {"match_all": {}}, "sort": [{"n": "asc"}]}}
+                  "results-per-page": 10, "body": {"query": {"match_all": {}}, "sort": [{"n": "asc"}]},
+                  "assertions": [{"property": "pages", "condition": "==", "value": 3},
+                                 {"property": "hits", "condition": "==", "value": 30}]}
         track = self.write_track(
             [{"name": "composite", "operation-type": "composite", "requests": [
                 {"name": "pit", "operation-type": "open-point-in-time", "index": "ops-pit", "keep-alive": "2m"},
@@ -252,6 +255,28 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
         status, pits = http(self.address, "GET", "/_search/point_in_time/_all")
         self.assertEqual(status, 200)
         self.assertEqual(pits.get("pits", []), [], "every PIT was closed")
+
+    def test_composite_streams_run_concurrently_and_a_failed_request_fails_it(self):
+        nap = {"operation-type": "sleep", "duration": 0.6}
+        track = self.write_track(
+            [{"name": "two-naps", "operation-type": "composite", "requests": [{"stream": [nap]}, {"stream": [nap]}]},
+             {"name": "broken", "operation-type": "composite", "requests": [
+                 {"stream": [nap]},
+                 {"name": "missing", "operation-type": "raw-request", "path": "/ops-no-such-index/_search"}]}],
+            [{"operation": "two-naps"}, {"operation": "broken"}])
+        run = self.race(track)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        metrics = self.metrics(run)
+        self.assertEqual(metrics["two-naps"]["error_rate"], 0)
+        service_time = metrics["two-naps"]["service_time"]["100_0"]
+        self.assertGreaterEqual(service_time, 590)
+        self.assertLess(service_time, 1100, "the two streams overlap")
+        self.assertEqual(metrics["broken"]["error_rate"], 100)
+        self.assertEqual(metrics["broken"]["errors-by-class"], {"http": 1})
+        run = self.race(track, "--on-error=abort")
+        self.assertEqual(run.returncode, 64)
+        self.assertIn("task 'broken' failed: composite request 'missing': HTTP 404 index_not_found_exception",
+                      run.stderr)
 
     def test_force_merge_polling(self):
         self.index_documents("ops-merge", 50)
