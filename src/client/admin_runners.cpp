@@ -33,9 +33,12 @@ boost::asio::awaitable<OperationResult> run_force_merge(const track::ForceMergeP
   auto saved_timeout = client.timeout;
   if (client.timeout.count() == 0) client.timeout = std::chrono::seconds(1);
   auto result = co_await run_bodyless(with_query(path, params), client, http::verb::post);
-  client.timeout = saved_timeout;
+  client.timeout = std::chrono::milliseconds(0);  // the polls take the client's own timeout
   bool running = result.error == metrics::ErrorClass::timeout;
-  if (!result.success && !running) co_return result;
+  if (!result.success && !running) {
+    client.timeout = saved_timeout;
+    co_return result;
+  }
   result = OperationResult{};
   while (running) {
     boost::asio::steady_timer wait(
@@ -44,11 +47,12 @@ boost::asio::awaitable<OperationResult> run_force_merge(const track::ForceMergeP
     co_await wait.async_wait(boost::asio::use_awaitable);
     if (client.cancelled && *client.cancelled) break;
     result = co_await run_bodyless("/_tasks?actions=indices:admin/forcemerge*", client);
-    if (!result.success) co_return result;
+    if (!result.success) break;
     auto json = nlohmann::json::parse(response_body(client), nullptr, false);
     const auto* nodes = at_path(json, "nodes");
     running = nodes && nodes->is_object() && !nodes->empty();
   }
+  client.timeout = saved_timeout;
   // The merge's duration is what the sample measures, not the polls'.
   result.service_time = monotonic_ns() - start;
   co_return result;

@@ -280,14 +280,21 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
 
     def test_force_merge_polling(self):
         self.index_documents("ops-merge", 50)
+        for batch in range(5):  # several segments, so that merging takes a while
+            http(self.address, "POST", "/_bulk?refresh=true", bulk_lines("ops-merge", 200 + batch))
         track = self.write_track(
             [{"name": "merge", "operation-type": "force-merge", "index": "ops-merge", "max-num-segments": 1,
               "mode": "polling", "poll-period": 0.2},
              {"name": "merge-blocking", "operation-type": "force-merge", "index": "ops-merge",
-              "include-in-reporting": True}],
-            [{"operation": "merge"}, {"operation": "merge-blocking"}])
+              "include-in-reporting": True},
+             # A request timeout too short for the merge: the merge goes on and rally polls the tasks API.
+             {"name": "merge-timing-out", "operation-type": "force-merge", "index": "ops-merge", "mode": "polling",
+              "poll-period": 0.2, "request-timeout": 0.001, "include-in-reporting": True}],
+            [{"operation": "merge-timing-out"}, {"operation": "merge"}, {"operation": "merge-blocking"}])
         run = self.race(track)
-        self.assert_succeeded(run, ["merge-blocking"])
+        metrics = self.assert_succeeded(run, ["merge-blocking", "merge-timing-out"])
+        self.assertGreaterEqual(metrics["merge-timing-out"]["service_time"]["100_0"], 190, "one poll at least")
+        http(self.address, "POST", "/ops-merge/_refresh")
         status, segments = http(self.address, "GET", "/ops-merge/_segments")
         shards = segments["indices"]["ops-merge"]["shards"]["0"]
         self.assertEqual(shards[0]["num_search_segments"], 1)
