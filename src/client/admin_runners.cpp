@@ -1,4 +1,9 @@
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
+
+#include "rally/common/clock.hpp"
 
 #include "runner_support.hpp"
 #include "runners.hpp"
@@ -19,7 +24,38 @@ boost::asio::awaitable<OperationResult> run_force_merge(const track::ForceMergeP
   auto params = p.request_params;
   if (p.max_num_segments) params.emplace_back("max_num_segments", std::to_string(*p.max_num_segments));
   auto path = p.index.empty() ? std::string("/_forcemerge") : "/" + p.index + "/_forcemerge";
-  co_return co_await run_bodyless(with_query(path, params), client, http::verb::post);
+  if (!p.polling) co_return co_await run_bodyless(with_query(path, params), client, http::verb::post);
+
+  // Rally's polling mode: start the merge with a short timeout (the operation's
+  // request-timeout, else 1 s); a timeout means it still runs. Then poll the tasks API every
+  // poll-period until no force-merge task is left.
+  auto start = monotonic_ns();
+  auto saved_timeout = client.timeout;
+  if (client.timeout.count() == 0) client.timeout = std::chrono::seconds(1);
+  auto result = co_await run_bodyless(with_query(path, params), client, http::verb::post);
+  client.timeout = std::chrono::milliseconds(0);  // the polls take the client's own timeout
+  bool running = result.error == metrics::ErrorClass::timeout;
+  if (!result.success && !running) {
+    client.timeout = saved_timeout;
+    co_return result;
+  }
+  result = OperationResult{};
+  while (running) {
+    boost::asio::steady_timer wait(
+        co_await boost::asio::this_coro::executor,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(p.poll_period_s)));
+    co_await wait.async_wait(boost::asio::use_awaitable);
+    if (client.cancelled && *client.cancelled) break;
+    result = co_await run_bodyless("/_tasks?actions=indices:admin/forcemerge*", client);
+    if (!result.success) break;
+    auto json = nlohmann::json::parse(response_body(client), nullptr, false);
+    const auto* nodes = at_path(json, "nodes");
+    running = nodes && nodes->is_object() && !nodes->empty();
+  }
+  client.timeout = saved_timeout;
+  // The merge's duration is what the sample measures, not the polls'.
+  result.service_time = monotonic_ns() - start;
+  co_return result;
 }
 
 boost::asio::awaitable<OperationResult> run_index_stats(const track::IndexStatsParams& p, ClientContext& client) {

@@ -44,33 +44,81 @@ std::string with_query(std::string path, const track::RequestParams& params) {
   return path;
 }
 
-boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client) {
-  client.request.headers = operation.headers.empty() ? nullptr : &operation.headers;
-  switch (operation.type) {
-    case OperationType::bulk:
-      co_return co_await run_bulk(std::get<track::BulkParams>(operation.params), client);
-    case OperationType::search:
-      co_return co_await run_search(std::get<track::SearchParams>(operation.params), client);
-    case OperationType::create_index:
-      co_return co_await run_create_index(std::get<track::CreateIndexParams>(operation.params), client);
-    case OperationType::delete_index:
-      co_return co_await run_delete_index(std::get<track::DeleteIndexParams>(operation.params), client);
-    case OperationType::cluster_health:
-      co_return co_await run_cluster_health(std::get<track::ClusterHealthParams>(operation.params), client);
-    case OperationType::refresh:
-      co_return co_await run_refresh(std::get<track::RefreshParams>(operation.params), client);
-    case OperationType::force_merge:
-      co_return co_await run_force_merge(std::get<track::ForceMergeParams>(operation.params), client);
-    case OperationType::index_stats:
-      co_return co_await run_index_stats(std::get<track::IndexStatsParams>(operation.params), client);
-    case OperationType::node_stats:
-      co_return co_await run_bodyless(
-          with_query("/_nodes/stats", std::get<track::NodeStatsParams>(operation.params).request_params), client);
-  }
+namespace {
+
+boost::asio::awaitable<OperationResult> unknown_operation() {
   OperationResult unknown;
   unknown.success = false;
   unknown.error_description = "unknown operation type";
   co_return unknown;
+}
+
+// Not a coroutine itself: it hands over the runner's awaitable, so a request costs no frame here.
+boost::asio::awaitable<OperationResult> dispatch(const track::Operation& operation, ClientContext& client) {
+  const auto& params = operation.params;
+  switch (operation.type) {
+    case OperationType::bulk:
+      return run_bulk(std::get<track::BulkParams>(params), client);
+    case OperationType::search:
+    case OperationType::scroll_search:
+      return run_search(std::get<track::SearchParams>(params), client);
+    case OperationType::paginated_search:
+      return run_paginated_search(std::get<track::SearchParams>(params), client);
+    case OperationType::create_index:
+      return run_create_index(std::get<track::CreateIndexParams>(params), client);
+    case OperationType::delete_index:
+      return run_delete_index(std::get<track::DeleteIndexParams>(params), client);
+    case OperationType::cluster_health:
+      return run_cluster_health(std::get<track::ClusterHealthParams>(params), client);
+    case OperationType::refresh:
+      return run_refresh(std::get<track::RefreshParams>(params), client);
+    case OperationType::force_merge:
+      return run_force_merge(std::get<track::ForceMergeParams>(params), client);
+    case OperationType::index_stats:
+      return run_index_stats(std::get<track::IndexStatsParams>(params), client);
+    case OperationType::node_stats:
+      return run_bodyless(with_query("/_nodes/stats", std::get<track::NodeStatsParams>(params).request_params), client);
+    case OperationType::raw_request:
+      return run_raw_request(std::get<track::RawRequestParams>(params), client);
+    case OperationType::sleep:
+      return run_sleep(std::get<track::SleepParams>(params), client);
+    case OperationType::put_pipeline:
+      return run_put_pipeline(std::get<track::PutPipelineParams>(params), client);
+    case OperationType::put_settings:
+      return run_put_settings(std::get<track::PutSettingsParams>(params), client);
+    case OperationType::create_index_template:
+      return run_create_templates(std::get<track::TemplateParams>(params), "/_template", client);
+    case OperationType::delete_index_template:
+      return run_delete_templates(std::get<track::TemplateParams>(params), "/_template", client);
+    case OperationType::create_composable_template:
+      return run_create_templates(std::get<track::TemplateParams>(params), "/_index_template", client);
+    case OperationType::delete_composable_template:
+      return run_delete_templates(std::get<track::TemplateParams>(params), "/_index_template", client);
+    case OperationType::create_component_template:
+      return run_create_templates(std::get<track::TemplateParams>(params), "/_component_template", client);
+    case OperationType::delete_component_template:
+      return run_delete_templates(std::get<track::TemplateParams>(params), "/_component_template", client);
+    case OperationType::create_data_stream:
+      return run_create_data_streams(std::get<track::DataStreamParams>(params), client);
+    case OperationType::delete_data_stream:
+      return run_delete_data_streams(std::get<track::DataStreamParams>(params), client);
+    case OperationType::open_point_in_time:
+      return run_open_point_in_time(operation, client);
+    case OperationType::close_point_in_time:
+      return run_close_point_in_time(std::get<track::ClosePointInTimeParams>(params), client);
+    case OperationType::composite:
+      return run_composite(std::get<track::CompositeParams>(params), client);
+  }
+  return unknown_operation();
+}
+
+}  // namespace
+
+boost::asio::awaitable<OperationResult> run_operation(const track::Operation& operation, ClientContext& client) {
+  client.request.headers = operation.headers.empty() ? nullptr : &operation.headers;
+  auto result = co_await dispatch(operation, client);
+  check_assertions(operation, client, result);
+  co_return result;
 }
 
 TermsBody make_terms_body(const std::string& body, const track::TermsFromCorpus& spec,
@@ -108,7 +156,7 @@ boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation&
     bool retryable = timed_out ? retry.on_timeout : (retry.on_error || retry.until_success);
     bool attempts_left = retry.until_success || attempt < retry.retries;
     bool cancelled = client.cancelled && *client.cancelled;
-    if (!retryable || !attempts_left || result.connect_failed || cancelled) co_return result;
+    if (!retryable || !attempts_left || result.connect_failed || result.fatal || cancelled) co_return result;
     boost::asio::steady_timer wait(
         co_await boost::asio::this_coro::executor,
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(retry.wait_period_s)));

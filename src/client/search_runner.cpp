@@ -24,11 +24,36 @@ void set_search_body(const track::SearchParams& p, ClientContext& client) {
   body += t.suffix;
 }
 
-// Rally's search with pages: a scroll, one page per request, then the scroll is cleared.
-// Weight is the number of pages read, unit "pages".
+}  // namespace
+
+void add_search_meta(const nlohmann::json& response, bool first_page, nlohmann::json& meta) {
+  if (first_page) {
+    const auto* total = at_path(response, "hits.total");
+    if (total && total->is_object()) {
+      meta["hits"] = total->value("value", 0);
+      meta["hits_relation"] = total->value("relation", "eq");
+    } else {
+      meta["hits"] = total && total->is_number() ? *total : nlohmann::json(0);
+      meta["hits_relation"] = "eq";
+    }
+  }
+  const auto* took = at_path(response, "took");
+  auto took_ms = took && took->is_number() ? took->get<std::int64_t>() : 0;
+  meta["took"] = meta.value("took", std::int64_t{0}) + took_ms;
+  const auto* timed_out = at_path(response, "timed_out");
+  meta["timed_out"] =
+      meta.value("timed_out", false) || (timed_out && timed_out->is_boolean() && timed_out->get<bool>());
+}
+
+namespace {
+
+// Rally's scroll-search (and search with pages): a scroll, one page per request, then the
+// scroll is cleared. Weight is the number of pages read, unit "pages"; pages "all" reads
+// until a page is short.
 boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p, ClientContext& client) {
   OperationResult result;
   auto params = p.request_params;
+  params.emplace_back("sort", "_doc");
   params.emplace_back("scroll", "10m");
   params.emplace_back("size", std::to_string(p.results_per_page));
   set_request(client, http::verb::post, with_query("/" + p.index + "/_search", params));
@@ -38,8 +63,9 @@ boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p,
   for (;;) {
     auto exchange = co_await send(client, result);
     if (http_failed(exchange, result, response_body(client))) break;
-    ++pages;
     auto json = nlohmann::json::parse(response_body(client), nullptr, false);
+    add_search_meta(json, pages == 0, result.meta);
+    ++pages;
     std::size_t hits = 0;
     if (json.is_object() && json.contains("hits") && json["hits"].contains("hits")) hits = json["hits"]["hits"].size();
     if (json.is_object() && json.contains("_scroll_id")) scroll_id = json["_scroll_id"].get<std::string>();
@@ -54,6 +80,7 @@ boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p,
     co_await send(client, ignored);
   }
   result.weight = pages;
+  result.meta["pages"] = pages;
   co_return result;
 }
 
@@ -65,7 +92,8 @@ boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p,
   set_request(client, http::verb::post, with_query("/" + p.index + "/_search", p.request_params));
   set_search_body(p, client);
   auto exchange = co_await send(client, result);
-  http_failed(exchange, result, response_body(client));
+  if (!http_failed(exchange, result, response_body(client)) && p.detailed_results)
+    add_search_meta(nlohmann::json::parse(response_body(client), nullptr, false), true, result.meta);
   co_return result;
 }
 

@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "operation_parser_support.hpp"
+
 namespace rally::track {
+
+using detail::parse_request_params;
+using detail::scalar_to_string;
 
 namespace {
 
@@ -23,6 +28,23 @@ constexpr TypeInfo known_types[] = {
     {"force-merge", OperationType::force_merge, true},
     {"index-stats", OperationType::index_stats, false},
     {"node-stats", OperationType::node_stats, false},
+    {"raw-request", OperationType::raw_request, false},
+    {"sleep", OperationType::sleep, false},
+    {"put-pipeline", OperationType::put_pipeline, true},
+    {"put-settings", OperationType::put_settings, true},
+    {"create-index-template", OperationType::create_index_template, true},
+    {"delete-index-template", OperationType::delete_index_template, true},
+    {"create-composable-template", OperationType::create_composable_template, true},
+    {"delete-composable-template", OperationType::delete_composable_template, true},
+    {"create-component-template", OperationType::create_component_template, true},
+    {"delete-component-template", OperationType::delete_component_template, true},
+    {"create-data-stream", OperationType::create_data_stream, true},
+    {"delete-data-stream", OperationType::delete_data_stream, true},
+    {"scroll-search", OperationType::scroll_search, false},
+    {"paginated-search", OperationType::paginated_search, false},
+    {"open-point-in-time", OperationType::open_point_in_time, false},
+    {"close-point-in-time", OperationType::close_point_in_time, false},
+    {"composite", OperationType::composite, false},
 };
 
 template <class Enum>
@@ -47,50 +69,6 @@ RetryPolicy parse_retry(const JsonNode& node) {
   return r;
 }
 
-// Fills `into` (a JSON pointer) of the body with the corpus terms at run time: checked here.
-TermsFromCorpus parse_terms(const JsonNode& node, const Json& body, const Track& track) {
-  TermsFromCorpus t;
-  t.corpus = node.required_string("corpus");
-  bool known =
-      std::any_of(track.corpora.begin(), track.corpora.end(), [&](const Corpus& c) { return c.name == t.corpus; });
-  if (!known) node.child("corpus").fail("unknown corpus '" + t.corpus + "'");
-  t.field = node.required_string("field");
-  t.every = node.optional_uint("every", 1).value_or(250);
-  t.first_document = node.optional_uint("first-document").value_or(0);
-  t.into = node.required_string("into");
-  try {
-    if (!body.at(Json::json_pointer(t.into)).is_array())
-      node.child("into").fail("'" + t.into + "' is not an array in the body");
-  } catch (const Json::exception&) {
-    node.child("into").fail("'" + t.into + "' does not name an array in the body");
-  }
-  if (auto random = node.find("random-term")) {
-    t.random_term_min = random->child("min").as_uint();
-    t.random_term_max = random->child("max").as_uint(t.random_term_min);
-  }
-  return t;
-}
-
-std::string scalar_to_string(const JsonNode& node) {
-  const auto& v = node.value();
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number()) return v.dump();
-  node.fail("expected a string, number or boolean but got " + describe(v));
-}
-
-RequestParams parse_request_params(const JsonNode& op) {
-  RequestParams params;
-  auto node = op.find("request-params");
-  if (!node) return params;
-  if (!node->value().is_object()) node->fail("expected an object but got " + describe(node->value()));
-  for (const auto& [key, value] : node->value().items()) {
-    JsonNode item(value, node->file(), node->path() + "." + key);
-    params.emplace_back(key, scalar_to_string(item));
-  }
-  return params;
-}
-
 }  // namespace
 
 OperationParser::OperationParser(const JsonNode& root, const Track& track) : track_(track) {
@@ -112,15 +90,23 @@ Operation OperationParser::named(const JsonNode& reference) const {
 
 Operation OperationParser::inline_operation(const JsonNode& node) const { return parse(node); }
 
+std::string_view to_string(OperationType type) {
+  for (const auto& t : known_types) {
+    if (t.type == type) return t.name;
+  }
+  return "unknown";
+}
+
 std::string OperationParser::default_index(const JsonNode& node) const {
   if (track_.indices.size() == 1) return track_.indices.front().name;
   node.fail("'index' is required because the track does not define exactly one index");
 }
 
-Operation OperationParser::parse(const JsonNode& node) const {
+Operation OperationParser::parse(const JsonNode& node, PitNames* composite) const {
   Operation op;
-  op.name = node.required_string("name");
   auto type_node = node.child("operation-type");
+  // Inside a composite only an open-point-in-time needs a name (the PIT is known by it).
+  op.name = composite && !node.has("name") ? type_node.as_string() : node.required_string("name");
   auto type_name = type_node.as_string();
   auto info = std::find_if(std::begin(known_types), std::end(known_types),
                            [&](const TypeInfo& t) { return type_name == t.name; });
@@ -145,6 +131,7 @@ Operation OperationParser::parse(const JsonNode& node) const {
     }
   }
   if (auto opaque = node.find("opaque-id")) op.headers.emplace_back("X-Opaque-Id", opaque->as_string());
+  op.assertions = detail::parse_assertions(node);
 
   switch (op.type) {
     case OperationType::bulk: {
@@ -186,24 +173,11 @@ Operation OperationParser::parse(const JsonNode& node) const {
       op.params = std::move(p);
       break;
     }
-    case OperationType::search: {
-      SearchParams p;
-      p.index = node.has("index") ? node.child("index").as_string() : default_index(node);
-      if (auto body = node.find("body")) {
-        if (!body->value().is_object()) body->fail("expected an object but got " + describe(body->value()));
-        p.body = body->value().dump();
-      }
-      p.request_params = parse_request_params(node);
-      if (auto cache = node.find("cache"))
-        p.request_params.emplace_back("request_cache", cache->as_bool() ? "true" : "false");
-      if (auto pages = node.optional_uint("pages", 1)) {
-        p.pages = static_cast<std::uint32_t>(std::min<std::uint64_t>(*pages, 1'000'000));
-        p.results_per_page = static_cast<std::uint32_t>(node.child("results-per-page").as_uint(1));
-      }
-      if (auto terms = node.find("terms-from-corpus")) p.terms = parse_terms(*terms, Json::parse(p.body), track_);
-      op.params = std::move(p);
+    case OperationType::search:
+    case OperationType::scroll_search:
+    case OperationType::paginated_search:
+      op.params = parse_search(node, op.type, composite);
       break;
-    }
     case OperationType::create_index: {
       CreateIndexParams p;
       Json settings = Json::object();
@@ -265,8 +239,15 @@ Operation OperationParser::parse(const JsonNode& node) const {
       p.index = node.string_or("index", "");
       if (auto segments = node.optional_uint("max-num-segments", 1))
         p.max_num_segments = static_cast<std::uint32_t>(*segments);
-      if (node.string_or("mode", "blocking") != "blocking")
-        node.child("mode").fail("only the blocking force-merge is supported by this version of rally");
+      if (auto mode = node.find("mode")) {
+        auto text = mode->as_string();
+        if (text != "blocking" && text != "polling") mode->fail("'" + text + "' is not one of blocking, polling");
+        p.polling = text == "polling";
+      }
+      if (auto period = node.find("poll-period")) {
+        p.poll_period_s = period->as_double();
+        if (p.poll_period_s <= 0) period->fail("expected a number of seconds > 0");
+      }
       p.request_params = parse_request_params(node);
       op.params = std::move(p);
       break;
@@ -288,6 +269,57 @@ Operation OperationParser::parse(const JsonNode& node) const {
       op.params = std::move(p);
       break;
     }
+    case OperationType::raw_request:
+      op.params = detail::parse_raw_request(node);
+      break;
+    case OperationType::sleep:
+      op.params = SleepParams{node.child("duration").as_double()};
+      break;
+    case OperationType::put_pipeline:
+      op.params = PutPipelineParams{node.required_string("id"), detail::object_body(node.child("body")),
+                                    parse_request_params(node)};
+      break;
+    case OperationType::put_settings:
+      op.params = PutSettingsParams{detail::object_body(node.child("body")), parse_request_params(node)};
+      break;
+    case OperationType::create_index_template:
+    case OperationType::create_composable_template:
+    case OperationType::create_component_template:
+      op.params = detail::parse_create_templates(node, track_, op.type);
+      break;
+    case OperationType::delete_index_template:
+    case OperationType::delete_composable_template:
+    case OperationType::delete_component_template:
+      op.params = detail::parse_delete_templates(node, track_, op.type);
+      break;
+    case OperationType::create_data_stream:
+    case OperationType::delete_data_stream:
+      op.params = detail::parse_data_streams(node, track_);
+      break;
+    case OperationType::open_point_in_time: {
+      if (!composite) node.fail("open-point-in-time is only allowed inside a composite operation");
+      if (!node.has("name")) node.fail("'name' is required: later requests find the point in time by it");
+      OpenPointInTimeParams p;
+      p.index = node.has("index") ? node.child("index").as_string() : default_index(node);
+      p.keep_alive = node.string_or("keep-alive", "1m");
+      p.request_params = parse_request_params(node);
+      composite->push_back(op.name);
+      op.params = std::move(p);
+      break;
+    }
+    case OperationType::close_point_in_time: {
+      if (!composite) node.fail("close-point-in-time is only allowed inside a composite operation");
+      auto from = node.child("with-point-in-time-from");
+      if (std::find(composite->begin(), composite->end(), from.as_string()) == composite->end())
+        from.fail("no open-point-in-time operation named '" + from.as_string() +
+                  "' precedes this one in the composite");
+      op.params = ClosePointInTimeParams{from.as_string(), parse_request_params(node)};
+      break;
+    }
+    case OperationType::composite:
+      if (composite) node.fail("a composite cannot hold another composite");
+      op.params = parse_composite(node);
+      break;
   }
   return op;
 }

@@ -444,30 +444,6 @@ Track load(TrackFiles files, bool from_disk, const LoadOptions& options) {
 
 }  // namespace
 
-std::string_view to_string(OperationType type) {
-  switch (type) {
-    case OperationType::bulk:
-      return "bulk";
-    case OperationType::search:
-      return "search";
-    case OperationType::create_index:
-      return "create-index";
-    case OperationType::delete_index:
-      return "delete-index";
-    case OperationType::cluster_health:
-      return "cluster-health";
-    case OperationType::refresh:
-      return "refresh";
-    case OperationType::force_merge:
-      return "force-merge";
-    case OperationType::index_stats:
-      return "index-stats";
-    case OperationType::node_stats:
-      return "node-stats";
-  }
-  return "unknown";
-}
-
 LoadOptions LoadOptions::for_race(const RaceConfig& config) {
   LoadOptions options;
   options.test_mode = config.test_mode;

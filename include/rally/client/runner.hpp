@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
 
 #include "rally/client/bulk_reader.hpp"
 #include "rally/client/connection.hpp"
@@ -26,7 +28,19 @@ struct OperationResult {
   unsigned http_status = 0;
   Nanos service_time = 0;
   std::string error_description;  // filled only on failure
+  // Added by the operations branch: Rally's runner meta-data (search with detailed-results:
+  // hits, hits_relation, took, timed_out; paged searches also pages). Null when the runner
+  // reports none. Assertions read it; the metrics path does not record it (yet).
+  nlohmann::json meta;
 };
+
+// The points in time a running composite operation opened, by the name of the
+// open-point-in-time operation. Added by the operations branch.
+struct PointInTime {
+  std::string id;
+  bool opensearch = false;  // opened with OpenSearch's API (/_search/point_in_time), else Elasticsearch's (/_pit)
+};
+using PointsInTime = std::map<std::string, PointInTime>;
 
 // A search body with a terms list taken from the corpus (Rally's large terms queries):
 // the serialized body split where a random term goes, so a request costs one concatenation.
@@ -48,12 +62,16 @@ struct ClientContext {
   HttpRequest request;
   const ClientSetup* setup = nullptr;  // makes more connections like this one (composite streams)
   std::optional<BulkReader> bulk;
-  const TermsBody* terms = nullptr;          // for searches with terms-from-corpus
-  const bool* cancelled = nullptr;           // the step was aborted: no more retries
-  std::chrono::milliseconds timeout{0};      // the operation's request-timeout; 0: the client's
-  bool retrying = false;                     // run_with_retries runs the operation again: a bulk resends its body
-  std::uint64_t bulk_docs = 0;               // documents in the bulk body last built
-  bool assertions = false;                   // check the operations' assertions (--enable-assertions)
+  const TermsBody* terms = nullptr;      // for searches with terms-from-corpus
+  const bool* cancelled = nullptr;       // the step was aborted: no more retries
+  std::chrono::milliseconds timeout{0};  // the operation's request-timeout; 0: the client's
+  bool retrying = false;                 // run_with_retries runs the operation again: a bulk resends its body
+  std::uint64_t bulk_docs = 0;           // documents in the bulk body last built
+  bool assertions = false;               // check the operations' assertions (--enable-assertions)
+  // The PITs of the composite this client runs (null outside one), and which PIT API the
+  // target answered (unknown until the first PIT).
+  PointsInTime* points_in_time = nullptr;
+  enum class PitApi : std::uint8_t { unknown, elasticsearch, opensearch } pit_api = PitApi::unknown;
   SplitMix64 random{0x9e3779b97f4a7c15ull};  // per client, for random terms
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +67,23 @@ enum class OperationType : std::uint8_t {
   force_merge,
   index_stats,
   node_stats,
+  raw_request,
+  sleep,
+  put_pipeline,
+  put_settings,
+  create_index_template,  // legacy templates (/_template)
+  delete_index_template,
+  create_composable_template,
+  delete_composable_template,
+  create_component_template,
+  delete_component_template,
+  create_data_stream,
+  delete_data_stream,
+  scroll_search,     // SearchParams with pages
+  paginated_search,  // SearchParams with pages, search_after paging
+  open_point_in_time,
+  close_point_in_time,
+  composite,
 };
 
 std::string_view to_string(OperationType type);
@@ -97,12 +115,17 @@ struct TermsFromCorpus {
   std::uint64_t random_term_min = 0, random_term_max = 0;  // max 0: no random term
 };
 
+// search, scroll-search and paginated-search.
 struct SearchParams {
-  std::string index;
+  static constexpr std::uint32_t all_pages = 0xffffffff;  // pages: "all", read until exhausted
+
+  std::string index;  // empty with a point in time: the PIT names the indices
   std::string body = "{}";
   RequestParams request_params;
-  std::uint32_t pages = 0;  // > 0: a scroll over this many pages
+  std::uint32_t pages = 0;  // > 0: a scroll (search, scroll-search) or search_after paging (paginated-search)
   std::uint32_t results_per_page = 0;
+  bool detailed_results = false;  // parse hits, took and timed_out into the result's meta
+  std::string pit_from;           // with-point-in-time-from: the open-point-in-time operation's name
   std::optional<TermsFromCorpus> terms;
 };
 struct CreateIndexParams {
@@ -125,6 +148,8 @@ struct ForceMergeParams {
   std::string index;  // empty: all
   std::optional<std::uint32_t> max_num_segments;
   RequestParams request_params;
+  bool polling = false;  // mode: polling: start the merge, then poll the tasks API until it is done
+  double poll_period_s = 10;
 };
 struct IndexStatsParams {
   std::string index = "_all";
@@ -136,9 +161,76 @@ struct NodeStatsParams {
   RequestParams request_params;
 };
 
+struct RawRequestParams {
+  std::string method = "GET";
+  std::string path;  // starts with '/'
+  std::string body;  // sent as it is; empty: no body
+  RequestParams request_params;
+};
+struct SleepParams {
+  double duration_s = 0;
+};
+struct PutPipelineParams {
+  std::string id;
+  std::string body;
+  RequestParams request_params;
+};
+struct PutSettingsParams {
+  std::string body;
+  RequestParams request_params;
+};
+// Create or delete index (legacy or composable) or component templates: the track's
+// templates of the kind, or the one named, resolved when the track loads.
+struct TemplateOp {
+  std::string name;
+  std::string body;           // create: the body with the operation's settings merged in
+  std::string index_pattern;  // delete: the indices deleted with the template, if delete_matching_indices
+  bool delete_matching_indices = false;
+};
+struct TemplateParams {
+  std::vector<TemplateOp> templates;
+  RequestParams request_params;
+};
+struct DataStreamParams {
+  std::vector<std::string> data_streams;
+  RequestParams request_params;
+};
+struct OpenPointInTimeParams {
+  std::string index;
+  std::string keep_alive = "1m";
+  RequestParams request_params;
+};
+struct ClosePointInTimeParams {
+  std::string pit_from;  // the open-point-in-time operation's name
+  RequestParams request_params;
+};
+
+struct Operation;
+// One element of a composite's requests (or of a stream): an operation, or a stream of
+// elements that runs concurrently with the streams beside it.
+struct CompositeElement {
+  std::shared_ptr<const Operation> operation;  // null: a stream
+  std::vector<CompositeElement> stream;
+};
+struct CompositeParams {
+  std::vector<CompositeElement> requests;
+};
+
 using OperationParams =
     std::variant<BulkParams, SearchParams, CreateIndexParams, DeleteIndexParams, ClusterHealthParams, RefreshParams,
-                 ForceMergeParams, IndexStatsParams, NodeStatsParams>;
+                 ForceMergeParams, IndexStatsParams, NodeStatsParams, RawRequestParams, SleepParams, PutPipelineParams,
+                 PutSettingsParams, TemplateParams, DataStreamParams, OpenPointInTimeParams, ClosePointInTimeParams,
+                 CompositeParams>;
+
+// Rally's assertions: checked against the runner's meta (e.g. hits, took) or, failing that,
+// the response body, when the race runs with --enable-assertions.
+enum class AssertionCondition : std::uint8_t { eq, gt, ge, lt, le };
+std::string_view to_string(AssertionCondition condition);
+struct Assertion {
+  std::string property;  // a dotted path
+  AssertionCondition condition = AssertionCondition::eq;
+  nlohmann::json value;
+};
 
 // Rally's retry properties of an operation.
 struct RetryPolicy {
@@ -157,6 +249,7 @@ struct Operation {
   // Sent with every request of the operation: its `headers`, and `opaque-id` as X-Opaque-Id.
   std::vector<std::pair<std::string, std::string>> headers;
   RetryPolicy retry;
+  std::vector<Assertion> assertions;
   OperationParams params;
 };
 

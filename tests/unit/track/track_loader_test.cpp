@@ -184,10 +184,10 @@ TEST_F(TrackLoaderTest, UnknownOperationReference) {
 
 TEST_F(TrackLoaderTest, UnknownOperationTypeListsSupportedOnes) {
   auto message =
-      error(track_with(R"("schedule": [{"operation": "x"}])", R"([{"name": "x", "operation-type": "put-pipeline"}])"));
-  EXPECT_THAT(message, HasSubstr("operations[0].operation-type: unknown operation-type 'put-pipeline'"));
+      error(track_with(R"("schedule": [{"operation": "x"}])", R"([{"name": "x", "operation-type": "shrink-index"}])"));
+  EXPECT_THAT(message, HasSubstr("operations[0].operation-type: unknown operation-type 'shrink-index'"));
   EXPECT_THAT(message, HasSubstr("(supported: bulk, search, create-index, delete-index, cluster-health, refresh, "
-                                 "force-merge, index-stats, node-stats)"));
+                                 "force-merge, index-stats, node-stats, raw-request, sleep, put-pipeline, "));
 }
 
 TEST_F(TrackLoaderTest, DuplicateNamesAreRejected) {
