@@ -2,6 +2,7 @@
 // into a reused string and sent with the body (or the bulk's scatter/gather pieces) in one
 // gathered write; the response is read by ResponseParser into a reused body string.
 
+#include <cerrno>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -20,6 +20,7 @@
 #include "response_parser.hpp"
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
 
 namespace rally::client {
 
@@ -27,7 +28,7 @@ namespace {
 
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsStream = beast::ssl_stream<tcp::socket>;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // Bulk responses with detailed results and large searches exceed Beast's 8 MB default.
@@ -49,6 +50,16 @@ bool is_stale_connection_error(const boost::system::error_code& ec) {
          ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
 
+// A non-owning view of buffers, so that an asynchronous write does not copy the vector.
+struct BufferRange {
+  using value_type = asio::const_buffer;
+  using const_iterator = const asio::const_buffer*;
+  const asio::const_buffer* first;
+  const asio::const_buffer* last;
+  [[nodiscard]] const_iterator begin() const { return first; }
+  [[nodiscard]] const_iterator end() const { return last; }
+};
+
 template <class Stream>
 class StreamConnection final : public Connection {
  public:
@@ -58,23 +69,32 @@ class StreamConnection final : public Connection {
       : Connection(executor, std::move(target), shared->timeouts),
         shared_(std::move(shared)),
         resolver_(executor),
-        host_header_(target_.to_string()) {}
+        deadline_(executor),
+        host_header_(target_.to_string()),
+        alive_(std::make_shared<char>()) {}
+
+  ~StreamConnection() override { deadline_.cancel(); }
 
   asio::awaitable<Exchange> exchange(HttpRequest& request, std::chrono::milliseconds timeout) override {
     const bool reused = stream_.has_value();
     Attempt result;
     for (int round = 0; round < 2; ++round) {
       if (!stream_) {
-        if (auto ec = co_await connect()) {
-          stream_.reset();
+        arm(timeouts_.connect);
+        auto ec = co_await connect();
+        disarm();
+        if (ec) {
+          reset();
           result = Attempt{};
           result.ec = ec;
           result.connect_failed = true;
-          co_return result;
+          co_return static_cast<Exchange>(result);
         }
       }
-      result = co_await attempt(request, timeout);
-      if (!result.ec) co_return result;
+      arm(timeout.count() > 0 ? timeout : timeouts_.request);
+      result = co_await attempt(request);
+      disarm();
+      if (!result.ec) co_return static_cast<Exchange>(result);
       reset();
       // A server may close an idle keep-alive connection just as we reuse it: then, and
       // only then, the request goes once more on a new connection. Nothing was answered, so
@@ -101,22 +121,43 @@ class StreamConnection final : public Connection {
     bool response_started = false;
   };
 
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(*stream_); }
+  tcp::socket& socket() {
+    if constexpr (tls) {
+      return stream_->next_layer();
+    } else {
+      return *stream_;
+    }
+  }
+
+  // One deadline per exchange (not per socket operation): when it passes, the socket's
+  // pending operation is cancelled and reported as a timeout.
+  void arm(std::chrono::milliseconds timeout) {
+    timed_out_ = false;
+    ++generation_;
+    deadline_.expires_after(timeout);
+    deadline_.async_wait(
+        [this, alive = std::weak_ptr<char>(alive_), generation = generation_](boost::system::error_code ec) {
+          if (ec || alive.expired() || generation != generation_) return;
+          timed_out_ = true;
+          resolver_.cancel();
+          if (stream_) {
+            boost::system::error_code ignored;
+            socket().cancel(ignored);
+          }
+        });
+  }
+  void disarm() {
+    ++generation_;
+    deadline_.cancel();
+  }
+  boost::system::error_code timed(boost::system::error_code ec) const {
+    return timed_out_ && ec ? boost::system::error_code(beast::error::timeout) : ec;
+  }
 
   asio::awaitable<boost::system::error_code> connect() {
-    if (endpoints_.empty()) {  // resolved once per connection, bounded by the connect timeout
-      asio::steady_timer deadline(executor_, timeouts_.connect);
-      auto timed_out = std::make_shared<bool>(false);
-      deadline.async_wait([this, timed_out](boost::system::error_code wait_ec) {
-        if (!wait_ec) {
-          *timed_out = true;
-          resolver_.cancel();
-        }
-      });
+    if (endpoints_.empty()) {  // resolved once per connection
       auto [rec, results] = co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);
-      deadline.cancel();
-      if (*timed_out) co_return beast::error::timeout;
-      if (rec) co_return rec;
+      if (rec) co_return timed(rec);
       for (const auto& r : results) endpoints_.push_back(r.endpoint());
     }
     if constexpr (tls) {
@@ -124,11 +165,11 @@ class StreamConnection final : public Connection {
     } else {
       stream_.emplace(executor_);
     }
-    lowest().expires_after(timeouts_.connect);
-    auto [cec, endpoint] = co_await lowest().async_connect(endpoints_, use_tuple);
-    if (cec) co_return cec;
+    auto [cec, endpoint] = co_await asio::async_connect(socket(), endpoints_, use_tuple);
+    if (cec) co_return timed(cec);
     boost::system::error_code ignored;
-    lowest().socket().set_option(tcp::no_delay(true), ignored);
+    socket().set_option(tcp::no_delay(true), ignored);
+    socket().non_blocking(true, ignored);
     if constexpr (tls) {
       SSL* handle = stream_->native_handle();
       boost::system::error_code ip_ec;
@@ -141,10 +182,9 @@ class StreamConnection final : public Connection {
         }
       }
       if (ip_ec) SSL_set_tlsext_host_name(handle, target_.host.c_str());
-      lowest().expires_after(timeouts_.connect);
       auto [hec] = co_await stream_->async_handshake(asio::ssl::stream_base::client, use_tuple);
       verify_result_ = SSL_get_verify_result(handle);
-      if (hec) co_return hec;
+      if (hec) co_return timed(hec);
       verify_result_ = X509_V_OK;
     }
     co_return boost::system::error_code{};
@@ -179,7 +219,52 @@ class StreamConnection final : public Connection {
     head_ += "\r\n";
   }
 
-  asio::awaitable<Attempt> attempt(HttpRequest& request, std::chrono::milliseconds timeout) {
+  // Plain TCP: the buffers go to sendmsg up to 1024 at a time (Asio's own writes take 64,
+  // which splits a 5,000-document bulk into hundreds of small segments).
+  asio::awaitable<boost::system::error_code> write_all(std::uint64_t& written) {
+    constexpr std::size_t max_iov = 1024;
+    iovec iov[max_iov];
+    std::size_t index = 0, offset = 0;
+    const int fd = socket().native_handle();
+    while (index < buffers_.size()) {
+      std::size_t count = 0;
+      for (std::size_t i = index; i < buffers_.size() && count < max_iov; ++i, ++count) {
+        const auto& b = buffers_[i];
+        std::size_t skip = i == index ? offset : 0;
+        iov[count].iov_base = const_cast<char*>(static_cast<const char*>(b.data()) + skip);
+        iov[count].iov_len = b.size() - skip;
+      }
+      msghdr message{};
+      message.msg_iov = iov;
+      message.msg_iovlen = count;
+      auto n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+          co_return boost::system::error_code(errno, boost::asio::error::get_system_category());
+        auto [wec] = co_await socket().async_wait(tcp::socket::wait_write, use_tuple);
+        if (wec) co_return timed(wec);
+        continue;
+      }
+      written += static_cast<std::uint64_t>(n);
+      auto left = static_cast<std::size_t>(n);
+      while (left > 0 && index < buffers_.size()) {
+        std::size_t available = buffers_[index].size() - offset;
+        if (left < available) {
+          offset += left;
+          left = 0;
+        } else {
+          left -= available;
+          ++index;
+          offset = 0;
+        }
+      }
+      while (index < buffers_.size() && buffers_[index].size() == 0) ++index;
+    }
+    co_return boost::system::error_code{};
+  }
+
+  asio::awaitable<Attempt> attempt(HttpRequest& request) {
     Attempt result;
     buffers_.clear();
     std::size_t body_size = request.body_size();
@@ -201,20 +286,58 @@ class StreamConnection final : public Connection {
     } else if (!request.body.empty()) {
       buffers_.push_back(asio::buffer(request.body));
     }
-    lowest().expires_after(timeout.count() > 0 ? timeout : timeouts_.request);
     Nanos start = monotonic_ns();
-    auto [wec, written] = co_await asio::async_write(*stream_, buffers_, use_tuple);
-    result.bytes_sent = written;
+    boost::system::error_code wec;
+    if constexpr (tls) {
+      // TLS: Beast's ssl_stream gathers small buffers into full records itself.
+      auto [ec, n] = co_await asio::async_write(
+          *stream_, BufferRange{buffers_.data(), buffers_.data() + buffers_.size()}, use_tuple);
+      wec = ec;
+      result.bytes_sent = n;
+    } else {
+      wec = co_await write_all(result.bytes_sent);
+    }
     if (wec) {
-      result.ec = wec;
+      result.ec = timed(wec);
       co_return result;
     }
     ResponseParser parser(body_, body_limit);
-    auto [rec, read] = co_await beast::http::async_read(*stream_, buffer_, parser, use_tuple);
+    parser.eager(true);
+    boost::system::error_code ec;
+    for (;;) {
+      if (buffer_.size() > 0) {
+        auto used = parser.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == beast::http::error::need_more) {
+          ec = {};
+        } else if (ec) {
+          break;
+        }
+        if (parser.is_done()) break;
+        if (used > 0 && buffer_.size() > 0) continue;  // more to parse without reading
+      }
+      auto [rec, n] = co_await stream_->async_read_some(buffer_.prepare(read_size), use_tuple);
+      buffer_.commit(n);
+      if (n > 0) result.response_started = true;
+      if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
+        // A response without a length ends with the connection.
+        if (parser.got_some() && n == 0) {
+          parser.put_eof(ec);
+          if (!ec && parser.is_done()) break;
+        }
+        ec = rec == asio::error::eof && !parser.got_some()
+                 ? boost::system::error_code(beast::http::error::end_of_stream)
+                 : rec;
+        break;
+      }
+      if (rec) {
+        ec = rec;
+        break;
+      }
+    }
     result.service_time = monotonic_ns() - start;
-    result.response_started = read > 0 || parser.got_some();
-    if (rec) {
-      result.ec = rec;
+    if (ec) {
+      result.ec = timed(ec);
       co_return result;
     }
     result.status = parser.status();
@@ -232,15 +355,18 @@ class StreamConnection final : public Connection {
   void reset() {
     if (stream_) {
       boost::system::error_code ignored;
-      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-      lowest().close();
+      socket().shutdown(tcp::socket::shutdown_both, ignored);
+      socket().close(ignored);
     }
     stream_.reset();
     buffer_.clear();
   }
 
+  static constexpr std::size_t read_size = 64 * 1024;
+
   std::shared_ptr<const ClientSetup::Shared> shared_;
   tcp::resolver resolver_;
+  asio::steady_timer deadline_;
   std::optional<Stream> stream_;  // open connection; re-made for every connect (TLS state)
   beast::flat_buffer buffer_;
   std::string host_header_;
@@ -251,14 +377,16 @@ class StreamConnection final : public Connection {
   std::vector<tcp::endpoint> endpoints_;
   Gzip gzip_;
   long verify_result_ = X509_V_OK;
+  bool timed_out_ = false;
+  std::uint64_t generation_ = 0;
+  std::shared_ptr<char> alive_;  // the deadline's handler checks it: it may outlive us
 };
 
 }  // namespace
 
 std::unique_ptr<Connection> make_tcp_connection(asio::any_io_executor executor, HostPort target,
                                                 std::shared_ptr<const ClientSetup::Shared> shared) {
-  return std::make_unique<StreamConnection<beast::tcp_stream>>(std::move(executor), std::move(target),
-                                                               std::move(shared));
+  return std::make_unique<StreamConnection<tcp::socket>>(std::move(executor), std::move(target), std::move(shared));
 }
 
 std::unique_ptr<Connection> make_tls_connection(asio::any_io_executor executor, HostPort target,

@@ -15,9 +15,8 @@ namespace {
 using track::OperationType;
 using namespace detail;
 
-std::string percent_encode(const std::string& s) {
+void append_encoded(std::string& out, const std::string& s) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
   for (unsigned char c : s) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == '*') {
       out.push_back(static_cast<char>(c));
@@ -27,20 +26,23 @@ std::string percent_encode(const std::string& s) {
       out.push_back(hex[c & 15]);
     }
   }
-  return out;
 }
 
 }  // namespace
 
-std::string with_query(std::string path, const track::RequestParams& params) {
-  char sep = '?';
+void append_query(std::string& target, const track::RequestParams& params) {
+  char sep = target.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [key, value] : params) {
-    path += sep;
-    path += percent_encode(key);
-    path += '=';
-    path += percent_encode(value);
+    target += sep;
+    append_encoded(target, key);
+    target += '=';
+    append_encoded(target, value);
     sep = '&';
   }
+}
+
+std::string with_query(std::string path, const track::RequestParams& params) {
+  append_query(path, params);
   return path;
 }
 

@@ -1,3 +1,5 @@
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "runner_support.hpp"
@@ -18,7 +20,9 @@ void set_search_body(const track::SearchParams& p, ClientContext& client) {
   if (t.random_max > 0) {
     auto span = t.random_max - t.random_min + 1;
     body += t.needs_comma ? ",\"" : "\"";
-    body += std::to_string(t.random_min + client.random.next() % span);
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, t.random_min + client.random.next() % span);
+    body.append(digits, end);
     body += '"';
   }
   body += t.suffix;
@@ -89,7 +93,12 @@ boost::asio::awaitable<OperationResult> run_scroll(const track::SearchParams& p,
 boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p, ClientContext& client) {
   if (p.pages > 0) co_return co_await run_scroll(p, client);
   OperationResult result;
-  set_request(client, http::verb::post, with_query("/" + p.index + "/_search", p.request_params));
+  // Built in place: a steady-state search allocates nothing.
+  set_request(client, http::verb::post, "/");
+  auto& target = client.request.target;
+  target += p.index;
+  target += "/_search";
+  append_query(target, p.request_params);
   set_search_body(p, client);
   auto exchange = co_await send(client, result);
   if (!http_failed(exchange, result, response_body(client)) && p.detailed_results)

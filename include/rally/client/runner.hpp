@@ -83,5 +83,7 @@ boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation&
 
 // Appends "?k=v&k2=v2" with percent-encoding.
 std::string with_query(std::string path, const track::RequestParams& params);
+// The same in place, into a string that keeps its capacity (the hot path).
+void append_query(std::string& target, const track::RequestParams& params);
 
 }  // namespace rally::client
