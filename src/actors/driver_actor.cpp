@@ -93,10 +93,31 @@ void DriverActor::schedule_wakeup() {
   if (!done_) delayed_send(this, std::chrono::milliseconds(config_.sample_interval_ms), WakeupMessage{});
 }
 
+namespace {
+// Every simulated client holds a socket: a step with more clients than the process may open
+// files fails at once with what to do, not halfway with "Too many open files".
+void check_open_file_limit(const track::Challenge& challenge) {
+  std::size_t most = 0;
+  for (const auto& step : challenge.schedule) {
+    std::size_t clients = 0;
+    for (const auto& task : step.tasks) clients += task.clients;
+    most = std::max(most, clients);
+  }
+  constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
+  auto limit = raise_open_file_limit();
+  if (limit > 0 && most + reserve > limit)
+    throw RallyError("the challenge runs " + std::to_string(most) +
+                     " clients at once, but this process may open only " + std::to_string(limit) +
+                     " files (one socket per client, plus " + std::to_string(reserve) +
+                     "): raise the limit with ulimit -n");
+}
+}  // namespace
+
 void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
   config_ = msg.config;
   try {
     track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
+    check_open_file_limit(track_->find_challenge(config_.challenge));
     // Rally checks the cluster before anything else: an unreachable target fails here.
     client::ClientSetup setup(config_);
     for (const auto& host : config_.target_hosts) {

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "rally/actors/race_runner.hpp"
+#include "rally/common/cpu.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/version.hpp"
 
@@ -20,6 +21,7 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 int main(int argc, char** argv) {
   using namespace rally::app;
+  rally::raise_open_file_limit();
   auto parsed = parse_command_line(argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   auto& command = std::get<Command>(parsed);

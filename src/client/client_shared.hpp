@@ -3,9 +3,13 @@
 // What the connections of one Worker share (ClientSetup::Shared), and the connection types
 // behind the Connection interface. Internal to the client area.
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include "rally/client/connection.hpp"
@@ -14,7 +18,27 @@
 
 namespace rally::client {
 
+// Addresses by host, resolved once and shared by every connection to the host.
+class ResolvedHosts {
+ public:
+  using Endpoints = std::vector<asio::ip::tcp::endpoint>;
+  [[nodiscard]] Endpoints find(const HostPort& host) const {
+    std::lock_guard lock(mutex_);
+    auto it = hosts_.find(host.to_string());
+    return it == hosts_.end() ? Endpoints{} : it->second;
+  }
+  void store(const HostPort& host, const Endpoints& endpoints) const {
+    std::lock_guard lock(mutex_);
+    hosts_.emplace(host.to_string(), endpoints);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Endpoints> hosts_;
+};
+
 struct ClientSetup::Shared {
+  ResolvedHosts resolved;
   Timeouts timeouts;
   bool tls = false;
   bool verify_certs = true;

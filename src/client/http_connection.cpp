@@ -2,6 +2,7 @@
 // into a reused string and sent with the body (or the bulk's scatter/gather pieces) in one
 // gathered write; the response is read by ResponseParser into a reused body string.
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -155,10 +156,12 @@ class StreamConnection final : public Connection {
   }
 
   asio::awaitable<boost::system::error_code> connect() {
-    if (endpoints_.empty()) {  // resolved once per connection
+    if (endpoints_.empty()) endpoints_ = shared_->resolved.find(target_);
+    if (endpoints_.empty()) {  // resolved once per host for all the Worker's connections
       auto [rec, results] = co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);
       if (rec) co_return timed(rec);
       for (const auto& r : results) endpoints_.push_back(r.endpoint());
+      shared_->resolved.store(target_, endpoints_);
     }
     if constexpr (tls) {
       stream_.emplace(executor_, *shared_->tls_context);
@@ -316,7 +319,10 @@ class StreamConnection final : public Connection {
         if (parser.is_done()) break;
         if (used > 0 && buffer_.size() > 0) continue;  // more to parse without reading
       }
-      auto [rec, n] = co_await stream_->async_read_some(buffer_.prepare(read_size), use_tuple);
+      // Small reads for small answers keep an idle client's memory low; a buffer that once
+      // grew for a large answer is used whole.
+      auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), min_read, max_read);
+      auto [rec, n] = co_await stream_->async_read_some(buffer_.prepare(room), use_tuple);
       buffer_.commit(n);
       if (n > 0) result.response_started = true;
       if (rec == asio::error::eof || rec == asio::ssl::error::stream_truncated) {
@@ -362,7 +368,7 @@ class StreamConnection final : public Connection {
     buffer_.clear();
   }
 
-  static constexpr std::size_t read_size = 64 * 1024;
+  static constexpr std::size_t min_read = 4 * 1024, max_read = 256 * 1024;
 
   std::shared_ptr<const ClientSetup::Shared> shared_;
   tcp::resolver resolver_;

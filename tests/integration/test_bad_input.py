@@ -2,9 +2,11 @@
 and no race.json claiming success."""
 import json
 import os
+import resource
+import subprocess
 import unittest
 
-from support import SilentServer, TempDirTestCase, cluster_address, free_port, http
+from support import RALLY, SilentServer, TempDirTestCase, cluster_address, free_port, http
 
 
 class BadInputTest(TempDirTestCase, unittest.TestCase):
@@ -78,6 +80,24 @@ class BadInputTest(TempDirTestCase, unittest.TestCase):
         self.assert_failed_cleanly(run, "documents.json", "1000 documents", "expects 999")
         self.assertEqual(http(address, "GET", "/tiny")[0], 404, "no load was sent")
         self.assertEqual(run.races(), [])
+
+    def test_more_clients_than_open_files_fails_before_any_load(self):
+        track = self.copy_track()
+        path = os.path.join(track, "track.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["challenges"][0]["schedule"][5]["clients"] = 500  # match-all
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        env = dict(os.environ, HOME=self.home)
+        limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (400, 400))  # noqa: E731
+        completed = subprocess.run([RALLY, "race", f"--track-path={track}", f"--target-hosts={cluster_address()}",
+                                    "--offline"], capture_output=True, text=True, timeout=120, env=env,
+                                   preexec_fn=limit)
+        self.assertEqual(completed.returncode, 64, completed.stderr)
+        self.assertIn("500 clients at once", completed.stderr)
+        self.assertIn("ulimit -n", completed.stderr)
+        self.assertNotIn("Too many open files", completed.stderr)
 
     def test_an_unknown_challenge_lists_the_challenges(self):
         run = self.rally("race", f"--track-path={self.copy_track()}", "--target-hosts=127.0.0.1:9",
