@@ -12,3 +12,9 @@ endif()
 # Asio: no deprecated interfaces, and the io_context is driven by exactly one thread.
 target_compile_definitions(rally_options INTERFACE
   BOOST_ASIO_NO_DEPRECATED)
+
+# GCC 12 reports a false -Wmismatched-new-delete for coroutine frames whose promise has its
+# own operator new/delete (Asio's awaitable frames): GCC bug 109224.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(rally_options INTERFACE -Wno-mismatched-new-delete)
+endif()

@@ -54,6 +54,7 @@ void check_assertions(const track::Operation& op, ClientContext& client, Operati
     result.success = false;
     result.fatal = true;
     result.error = metrics::ErrorClass::http;
+    result.error_kind = "assertion failed: " + a.property;
     result.error_description = "assertion failed: expected [" + a.property + "] in [" + op.name + "] to be " +
                                std::string(track::to_string(a.condition)) + " [" + a.value.dump() + "] but was [" +
                                (actual ? actual->dump() : std::string("missing")) + "]";

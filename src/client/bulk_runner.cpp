@@ -48,7 +48,15 @@ void count_item_failures(const nlohmann::json& json, std::uint64_t docs, Operati
   result.error = metrics::ErrorClass::bulk_items;
   result.failed_weight = failed;
   std::string types;
-  for (const auto& [type, n] : by_type) types += (types.empty() ? "" : ", ") + std::to_string(n) + " x " + type;
+  std::uint64_t most = 0;
+  for (const auto& [type, n] : by_type) {
+    types += (types.empty() ? "" : ", ") + std::to_string(n) + " x " + type;
+    if (n > most) {
+      most = n;
+      result.error_kind = "bulk items: " + type;
+    }
+  }
+  if (result.error_kind.empty()) result.error_kind = "bulk items";
   result.error_description = std::to_string(failed) + " of " + std::to_string(docs) + " documents failed" +
                              (types.empty() ? "" : " (" + types + ")") +
                              (first_reason.empty() ? "" : "; first: " + first_reason);

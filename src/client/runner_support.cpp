@@ -26,6 +26,15 @@ std::string plain_text_excerpt(const std::string& body) {
 }
 }  // namespace
 
+std::string http_error_kind(unsigned status, const std::string& body) {
+  std::string kind = "HTTP " + std::to_string(status);
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_object() && json.contains("error") && json["error"].is_object() && json["error"].contains("type") &&
+      json["error"]["type"].is_string())
+    kind += " " + json["error"]["type"].get<std::string>();
+  return kind;
+}
+
 std::string describe_http_error(unsigned status, const std::string& body) {
   std::string text = "HTTP " + std::to_string(status);
   auto json = nlohmann::json::parse(body, nullptr, false);
@@ -63,8 +72,9 @@ boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& re
   if (exchange.ec) {
     result.success = false;
     result.connect_failed = exchange.connect_failed;
-    result.error =
-        exchange.ec == boost::beast::error::timeout ? metrics::ErrorClass::timeout : metrics::ErrorClass::transport;
+    bool timeout = exchange.ec == boost::beast::error::timeout;
+    result.error = timeout ? metrics::ErrorClass::timeout : metrics::ErrorClass::transport;
+    result.error_kind = timeout ? "timeout" : "transport: " + exchange.ec.message();
     result.error_description =
         (exchange.connect_failed ? "cannot connect to "
                                  : std::string("request ") + std::string(client.request.path()) + " to ") +
@@ -81,6 +91,7 @@ bool http_failed(const Exchange& exchange, OperationResult& result, const std::s
   result.success = false;
   result.error = metrics::ErrorClass::http;
   result.error_description = describe_http_error(exchange.status, body);
+  result.error_kind = http_error_kind(exchange.status, body);
   return true;
 }
 

@@ -31,6 +31,9 @@ const std::string& response_body(const ClientContext& client);
 bool http_failed(const Exchange& exchange, OperationResult& result, const std::string& body,
                  bool accept_not_found = false);
 
+// "HTTP 404 index_not_found_exception", for counting errors by kind.
+std::string http_error_kind(unsigned status, const std::string& body);
+
 // "HTTP 404 index_not_found_exception: no such index [x]" from an Elasticsearch error body.
 std::string describe_http_error(unsigned status, const std::string& body);
 

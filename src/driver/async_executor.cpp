@@ -162,6 +162,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       sample.failed_weight = result.failed_weight;
       sample.success = result.success;
       sample.error = result.error;
+      sample.error_kind = result.error_kind;
       samples_.record(sample);
       if (!result.success) {
         // Rally: 'continue' records errors and goes on, but a target that refuses

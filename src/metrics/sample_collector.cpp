@@ -7,7 +7,7 @@
 namespace rally::metrics {
 
 namespace {
-constexpr std::uint64_t blob_version = 1;
+constexpr std::uint64_t blob_version = 2;  // 2: errors by kind
 constexpr std::size_t error_classes = static_cast<std::size_t>(ErrorClass::count_);
 }  // namespace
 
@@ -40,6 +40,7 @@ void TaskInterval::record(const RequestSample& s, Nanos step_start) {
   if (!s.success) {
     ++failed_requests;
     ++errors_by_class[static_cast<std::size_t>(s.error)];
+    count_error_kind(s.error_kind.empty() ? to_string(s.error) : s.error_kind, 1);
   }
   if (first_normal_start == 0 || s.request_start < first_normal_start) first_normal_start = s.request_start;
   last_normal_end = std::max(last_normal_end, s.end);
@@ -59,6 +60,17 @@ void TaskInterval::record(const RequestSample& s, Nanos step_start) {
   it->weight += s.weight;
 }
 
+void TaskInterval::count_error_kind(std::string_view kind, std::uint64_t n) {
+  auto it = errors_by_kind.find(kind);
+  if (it != errors_by_kind.end()) {
+    it->second += n;
+  } else if (errors_by_kind.size() < max_error_kinds) {
+    errors_by_kind.emplace(std::string(kind), n);
+  } else {
+    errors_by_kind["other"] += n;
+  }
+}
+
 void TaskInterval::merge(const TaskInterval& o) {
   warmup_requests += o.warmup_requests;
   normal_requests += o.normal_requests;
@@ -66,6 +78,7 @@ void TaskInterval::merge(const TaskInterval& o) {
   normal_weight += o.normal_weight;
   failed_weight += o.failed_weight;
   for (std::size_t i = 0; i < error_classes; ++i) errors_by_class[i] += o.errors_by_class[i];
+  for (const auto& [kind, n] : o.errors_by_kind) count_error_kind(kind, n);
   if (o.first_normal_start != 0 && (first_normal_start == 0 || o.first_normal_start < first_normal_start))
     first_normal_start = o.first_normal_start;
   last_normal_end = std::max(last_normal_end, o.last_normal_end);
@@ -94,6 +107,7 @@ void TaskInterval::merge(const TaskInterval& o) {
 void TaskInterval::reset() {
   warmup_requests = normal_requests = failed_requests = normal_weight = failed_weight = 0;
   errors_by_class.fill(0);
+  errors_by_kind.clear();
   first_normal_start = last_normal_end = 0;
   // A histogram is 192 KiB: wiping untouched ones every interval would be wasted work.
   for (auto* h : {&latency, &service_time, &processing_time}) {
@@ -117,6 +131,11 @@ std::string encode_intervals(const std::vector<TaskInterval>& intervals) {
     w.varint(t.normal_weight);
     w.varint(t.failed_weight);
     for (auto count : t.errors_by_class) w.varint(count);
+    w.varint(t.errors_by_kind.size());
+    for (const auto& [kind, n] : t.errors_by_kind) {
+      w.bytes(kind);
+      w.varint(n);
+    }
     w.svarint(t.first_normal_start);
     w.svarint(t.last_normal_end);
     w.bytes(t.latency.serialize());
@@ -148,6 +167,12 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
     t.normal_weight = r.varint();
     t.failed_weight = r.varint();
     for (auto& count : t.errors_by_class) count = r.varint();
+    auto kinds = r.varint();
+    if (!r.ok() || kinds > TaskInterval::max_error_kinds + 1) return false;
+    for (std::uint64_t k = 0; k < kinds && r.ok(); ++k) {
+      std::string kind(r.bytes());
+      t.errors_by_kind[kind] = r.varint();
+    }
     t.first_normal_start = r.svarint();
     t.last_normal_end = r.svarint();
     for (auto* h : {&t.latency, &t.service_time, &t.processing_time}) {

@@ -103,6 +103,7 @@ TaskResult TaskMetrics::result(std::uint32_t step, std::uint32_t task, const Tas
     if (t.errors_by_class[i] > 0)
       r.errors_by_class[std::string(to_string(static_cast<ErrorClass>(i)))] = t.errors_by_class[i];
   }
+  r.errors_by_kind.insert(t.errors_by_kind.begin(), t.errors_by_kind.end());
   return r;
 }
 

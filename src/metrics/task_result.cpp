@@ -61,7 +61,8 @@ void to_json(nlohmann::json& j, const TaskResult& r) {
                      {"failed-weight", r.failed_weight},
                      {"error_rate", r.error_rate},
                      {"duration", r.duration_s},
-                     {"errors-by-class", r.errors_by_class}};
+                     {"errors-by-class", r.errors_by_class},
+                     {"errors", r.errors_by_kind}};
   if (r.throughput) {
     j["throughput"] = {{"min", r.throughput->min},
                        {"mean", r.throughput->mean},
@@ -87,6 +88,7 @@ void from_json(const nlohmann::json& j, TaskResult& r) {
   r.error_rate = j.at("error_rate").get<double>();
   r.duration_s = j.at("duration").get<double>();
   r.errors_by_class = j.at("errors-by-class").get<std::map<std::string, std::uint64_t>>();
+  if (j.contains("errors")) r.errors_by_kind = j["errors"].get<std::map<std::string, std::uint64_t>>();
   if (j.contains("throughput")) {
     const auto& t = j["throughput"];
     r.throughput = ThroughputStats{t.at("min").get<double>(), t.at("mean").get<double>(), t.at("median").get<double>(),

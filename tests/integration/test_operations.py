@@ -299,6 +299,38 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
         shards = segments["indices"]["ops-merge"]["shards"]["0"]
         self.assertEqual(shards[0]["num_search_segments"], 1)
 
+    def test_bulk_with_failing_items_counts_the_documents_as_failed(self):
+        # 10 documents, 3 of which do not fit the mapping: the bulk fails, 3 documents failed.
+        docs = [{"name": f"place {i}", "population": "many" if i % 3 == 1 else i} for i in range(10)]
+        track = self.write_track(
+            [{"name": "create", "operation-type": "create-index"},
+             {"name": "index", "operation-type": "bulk", "bulk-size": 10},
+             {"name": "refresh", "operation-type": "refresh", "index": "ops-bulk-items"}],
+            [{"operation": "create"}, {"operation": "index"}, {"operation": "refresh"}],
+            extra={"indices": [{"name": "ops-bulk-items", "body": "index.json"}],
+                   "corpora": [{"name": "items", "documents": [
+                       {"source-file": "docs.json", "document-count": 10, "target-index": "ops-bulk-items"}]}]},
+            files={"index.json": {"settings": {"number_of_shards": 1, "number_of_replicas": 0},
+                                  "mappings": {"properties": {"population": {"type": "long"}}}}})
+        with open(os.path.join(track, "docs.json"), "w") as f:
+            f.write("".join(json.dumps(d) + "\n" for d in docs))
+        http(self.address, "DELETE", "/ops-bulk-items")
+        run = self.race(track)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        bulk = self.metrics(run)["index"]
+        self.assertEqual(bulk["total-weight"], 10)
+        self.assertEqual(bulk["failed-weight"], 3)
+        self.assertEqual(bulk["errors-by-class"], {"bulk": 1})
+        [(kind, count)] = bulk["errors"].items()
+        self.assertRegex(kind, r"^bulk items: (mapper_parsing_exception|document_parsing_exception)")
+        status, body = http(self.address, "GET", "/ops-bulk-items/_count")
+        self.assertEqual(body["count"], 7)
+
+        http(self.address, "DELETE", "/ops-bulk-items")
+        run = self.race(track, "--on-error=abort")
+        self.assertEqual(run.returncode, 64)
+        self.assertIn("3 of 10 documents failed", run.stderr)
+
     def test_search_errors_are_api_errors_with_status_and_type(self):
         self.index_documents("ops-search-errors", 5)
         http(self.address, "DELETE", "/ops-missing")
@@ -311,8 +343,12 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         metrics = self.metrics(run)
         self.assertEqual(metrics["missing-index"]["errors-by-class"], {"http": 3})
+        self.assertEqual(metrics["missing-index"]["errors"], {"HTTP 404 index_not_found_exception": 3})
         self.assertEqual(metrics["missing-index"]["error_rate"], 100)
         self.assertEqual(metrics["bad-query"]["errors-by-class"], {"http": 2})
+        [(kind, count)] = metrics["bad-query"]["errors"].items()
+        self.assertRegex(kind, r"^HTTP 400 (parsing_exception|named_object_not_found)")
+        self.assertEqual(count, 2)
 
         run = self.race(track, "--on-error=abort")
         self.assertEqual(run.returncode, 64)

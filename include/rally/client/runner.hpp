@@ -28,6 +28,7 @@ struct OperationResult {
   unsigned http_status = 0;
   Nanos service_time = 0;
   std::string error_description;  // filled only on failure
+  std::string error_kind;         // what failed, for counting: "HTTP 404 index_not_found_exception", "timeout"
   // Added by the operations branch: Rally's runner meta-data (search with detailed-results:
   // hits, hits_relation, took, timed_out; paged searches also pages). Null when the runner
   // reports none. Assertions read it; the metrics path does not record it (yet).

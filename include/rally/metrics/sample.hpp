@@ -28,6 +28,9 @@ struct RequestSample {
   std::uint64_t failed_weight = 0;
   bool success = true;
   ErrorClass error = ErrorClass::none;
+  // What failed, e.g. "HTTP 404 index_not_found_exception" or "timeout": valid while the
+  // sample is recorded (it points into the runner's result).
+  std::string_view error_kind;
 };
 
 }  // namespace rally::metrics

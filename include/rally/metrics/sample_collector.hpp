@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct TaskInterval {
   std::uint64_t normal_weight = 0;
   std::uint64_t failed_weight = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(ErrorClass::count_)> errors_by_class{};
+  // Failed requests by what failed (status and error type); at most max_error_kinds
+  // distinct kinds, the rest counted under "other".
+  std::map<std::string, std::uint64_t, std::less<>> errors_by_kind;
+  static constexpr std::size_t max_error_kinds = 32;
   Nanos first_normal_start = 0;  // 0: none yet
   Nanos last_normal_end = 0;
   HdrHistogram latency = HdrHistogram::for_latency();
@@ -37,6 +42,7 @@ struct TaskInterval {
 
   void record(const RequestSample& sample, Nanos step_start);
   void merge(const TaskInterval& other);
+  void count_error_kind(std::string_view kind, std::uint64_t n);
   void reset();
   [[nodiscard]] bool empty() const { return warmup_requests == 0 && normal_requests == 0; }
 };

@@ -38,6 +38,7 @@ struct TaskResult {
   double error_rate = 0;  // percent of normal requests that failed
   double duration_s = 0;  // normal phase: first request start to last end
   std::map<std::string, std::uint64_t> errors_by_class;
+  std::map<std::string, std::uint64_t> errors_by_kind;  // e.g. "HTTP 404 index_not_found_exception"
 };
 
 // Rally's rule: a percentile is shown only when there are enough samples for it.
