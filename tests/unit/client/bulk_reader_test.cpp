@@ -3,8 +3,10 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <boost/asio/buffer.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -281,6 +283,163 @@ TEST(PartitionCorpora, MissingDocumentFileNamesIt) {
   } catch (const RallyError& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("nope.json"));
   }
+}
+
+// --- the scatter/gather form -----------------------------------------------------------------
+
+std::string joined(const std::vector<boost::asio::const_buffer>& pieces) {
+  std::string out;
+  for (const auto& p : pieces) out.append(static_cast<const char*>(p.data()), p.size());
+  return out;
+}
+
+bool within(const boost::asio::const_buffer& piece, std::string_view mapping) {
+  const auto* begin = static_cast<const char*>(piece.data());
+  return begin >= mapping.data() && begin + piece.size() <= mapping.data() + mapping.size();
+}
+
+TEST(BulkReaderPieces, ConcatenatedPiecesEqualTheStringForm) {
+  for (bool trailing_newline : {true, false}) {
+    for (bool with_action_lines : {false, true}) {
+      SCOPED_TRACE(std::to_string(trailing_newline) + std::to_string(with_action_lines));
+      std::string text = docs_text(23, trailing_newline);
+      if (with_action_lines) {
+        text.clear();
+        for (int i = 0; i < 23; ++i) text += kAction + "\n" + doc(i) + (i < 22 || trailing_newline ? "\n" : "");
+      }
+      CorpusFixture f(text, 23, with_action_lines);
+      for (std::uint32_t bulk_size : {1u, 4u, 23u, 50u}) {
+        auto by_pieces = f.reader(0, 1);
+        auto by_string = f.reader(0, 1);
+        std::vector<boost::asio::const_buffer> pieces;
+        std::string body;
+        for (;;) {
+          auto n = by_pieces.next(bulk_size, pieces);
+          ASSERT_EQ(by_string.next(bulk_size, body), n) << bulk_size;
+          EXPECT_EQ(joined(pieces), body) << bulk_size;
+          if (n == 0) {
+            EXPECT_TRUE(pieces.empty());
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(BulkReaderPieces, DocumentLinesPointIntoTheMappedCorpus) {
+  CorpusFixture f(docs_text(10), 10);
+  auto mapping = f.cache.get(f.dir / "docs.json")->file.data();
+  auto reader = f.reader(0, 1);
+  std::vector<boost::asio::const_buffer> pieces;
+  ASSERT_EQ(reader.next(4, pieces), 4u);
+  ASSERT_EQ(pieces.size(), 8u);  // action, document, action, document, ...
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    std::string text(static_cast<const char*>(pieces[i].data()), pieces[i].size());
+    if (i % 2 == 0) {
+      EXPECT_EQ(text, kAction + "\n");
+      EXPECT_FALSE(within(pieces[i], mapping));
+    } else {
+      EXPECT_EQ(text, doc(i / 2) + "\n");
+      EXPECT_TRUE(within(pieces[i], mapping)) << "document " << i / 2 << " was copied";
+    }
+  }
+  // The next bulk continues in the mapping where this one ended.
+  const auto* end_of_last = static_cast<const char*>(pieces.back().data()) + pieces.back().size();
+  ASSERT_EQ(reader.next(4, pieces), 4u);
+  EXPECT_EQ(static_cast<const char*>(pieces[1].data()), end_of_last);
+}
+
+TEST(BulkReaderPieces, AFileWithActionLinesGivesOneContiguousPiecePerBulk) {
+  std::string text;
+  for (int i = 0; i < 9; ++i) text += R"({"index": {"_id": ")" + std::to_string(i) + "\"}}\n" + doc(i) + "\n";
+  CorpusFixture f(text, 9, /*with_action_lines=*/true);
+  auto mapping = f.cache.get(f.dir / "docs.json")->file.data();
+  auto reader = f.reader(0, 1);
+  std::vector<boost::asio::const_buffer> pieces;
+  std::size_t offset = 0;
+  for (std::uint64_t expected : {4u, 4u, 1u}) {
+    ASSERT_EQ(reader.next(4, pieces), expected);
+    ASSERT_EQ(pieces.size(), 1u);
+    EXPECT_TRUE(within(pieces[0], mapping));
+    EXPECT_EQ(static_cast<const char*>(pieces[0].data()), mapping.data() + offset);
+    offset += pieces[0].size();
+  }
+  EXPECT_EQ(offset, mapping.size());
+  EXPECT_EQ(reader.next(4, pieces), 0u);
+}
+
+TEST(BulkReaderPieces, AFinalLineWithoutNewlineGetsOne) {
+  CorpusFixture f(docs_text(3, false), 3);
+  auto reader = f.reader(0, 1);
+  std::vector<boost::asio::const_buffer> pieces;
+  ASSERT_EQ(reader.next(10, pieces), 3u);
+  auto body = joined(pieces);
+  EXPECT_EQ(body, kAction + "\n" + doc(0) + "\n" + kAction + "\n" + doc(1) + "\n" + kAction + "\n" + doc(2) + "\n");
+}
+
+BulkReader looped_reader(CorpusFixture& f) {
+  auto params = bulk_params(100);
+  params.looped = true;
+  return BulkReader(partition_corpora(f.track, params, 0, 1, f.cache), params);
+}
+
+TEST(BulkReaderPieces, LoopedStartsAgainAfterThePartialLastBulk) {
+  CorpusFixture f(docs_text(5), 5);
+  auto reader = looped_reader(f);
+  std::string body;
+  const std::vector<std::vector<std::string>> expected = {
+      expected_docs(0, 2), expected_docs(2, 4), expected_docs(4, 5),  // the last bulk is partial
+      expected_docs(0, 2), expected_docs(2, 4), expected_docs(4, 5), expected_docs(0, 2)};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    auto n = reader.next(2, body);
+    EXPECT_EQ(n, expected[i].size()) << i;
+    EXPECT_EQ(documents_of(body), expected[i]) << i;
+  }
+}
+
+TEST(BulkReaderPieces, LoopedNeverReturnsZero) {
+  for (std::uint64_t docs : {1u, 4u, 7u}) {
+    CorpusFixture f(docs_text(docs), docs);
+    auto reader = looped_reader(f);
+    std::vector<boost::asio::const_buffer> pieces;
+    std::uint64_t total = 0;
+    for (int i = 0; i < 40; ++i) {
+      auto n = reader.next(4, pieces);
+      ASSERT_GT(n, 0u) << docs << " docs, bulk " << i;
+      total += n;
+    }
+    EXPECT_GE(total, 40u);
+  }
+}
+
+TEST(BulkReaderPieces, LoopedOverTwoFilesVisitsBoth) {
+  CorpusFixture f(docs_text(2), 2);
+  f.dir.write("other.json", "{\"other\":1}\n");
+  track::Document other;
+  other.source_file = other.document_file = "other.json";
+  other.document_count = 1;
+  other.target_index = "idx";
+  f.track.corpora[0].documents.push_back(other);
+  auto reader = looped_reader(f);
+  std::string body;
+  std::vector<std::string> seen;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(reader.next(1, body), 1u);
+    auto d = documents_of(body);
+    seen.insert(seen.end(), d.begin(), d.end());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{doc(0), doc(1), "{\"other\":1}", doc(0), doc(1), "{\"other\":1}"}));
+}
+
+TEST(BulkReaderPieces, NotLoopedEndsWithZero) {
+  CorpusFixture f(docs_text(3), 3);
+  auto reader = f.reader(0, 1);
+  std::vector<boost::asio::const_buffer> pieces;
+  EXPECT_EQ(reader.next(2, pieces), 2u);
+  EXPECT_EQ(reader.next(2, pieces), 1u);
+  EXPECT_EQ(reader.next(2, pieces), 0u);
+  EXPECT_TRUE(pieces.empty());
 }
 
 }  // namespace
