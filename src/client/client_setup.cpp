@@ -106,8 +106,9 @@ ClientSetup::ClientSetup(const RaceConfig& config) : hosts_(config.target_hosts)
   if (!o.basic_auth_user.empty())
     h += "Authorization: Basic " + base64(o.basic_auth_user + ":" + o.basic_auth_password) + "\r\n";
   if (!o.api_key.empty()) h += "Authorization: ApiKey " + o.api_key + "\r\n";
-  for (const auto& [name, value] : o.headers) h += name + ": " + value + "\r\n";
-  if (!o.opaque_id.empty()) h += "X-Opaque-Id: " + o.opaque_id + "\r\n";
+  shared->client_headers = o.headers;
+  if (!o.opaque_id.empty()) shared->client_headers.emplace_back("X-Opaque-Id", o.opaque_id);
+  for (const auto& [name, value] : shared->client_headers) shared->client_header_block += name + ": " + value + "\r\n";
   if (o.http_compress) h += "Accept-Encoding: gzip\r\n";
   shared->compress = o.http_compress;
   if (!o.static_responses.empty()) {

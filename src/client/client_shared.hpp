@@ -48,6 +48,10 @@ struct ClientSetup::Shared {
   // Header lines sent with every request ("Name: value\r\n" each): Accept, authentication,
   // the client's headers, X-Opaque-Id, Accept-Encoding.
   std::string header_block;
+  // The client's own headers and X-Opaque-Id: an operation's header of the same name
+  // replaces them (Rally's per-request opaque-id), so they are kept apart.
+  Headers client_headers;
+  std::string client_header_block;     // the same, ready to send when the request has none
   std::string json_type, ndjson_type;  // Content-Type values for this cluster
   bool compress = false;
   std::shared_ptr<const StaticResponses> statics;

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
@@ -203,6 +204,19 @@ class StreamConnection final : public Connection {
     head_ += host_header_;
     head_ += "\r\n";
     head_ += shared_->header_block;
+    if (!request.headers) {
+      head_ += shared_->client_header_block;
+    } else {
+      for (const auto& [name, value] : shared_->client_headers) {
+        bool replaced = std::any_of(request.headers->begin(), request.headers->end(),
+                                    [&](const auto& h) { return beast::iequals(h.first, name); });
+        if (replaced) continue;
+        head_ += name;
+        head_ += ": ";
+        head_ += value;
+        head_ += "\r\n";
+      }
+    }
     if (body_size > 0 || request.method == http::verb::post || request.method == http::verb::put) {
       head_ += "Content-Type: ";
       head_ += request.content_type == ContentType::ndjson ? shared_->ndjson_type : shared_->json_type;
@@ -306,6 +320,7 @@ class StreamConnection final : public Connection {
     }
     ResponseParser parser(body_, body_limit);
     parser.eager(true);
+    parser.skip(request.method == http::verb::head);  // a HEAD answer announces a body it does not send
     boost::system::error_code ec;
     for (;;) {
       if (buffer_.size() > 0) {
@@ -347,7 +362,7 @@ class StreamConnection final : public Connection {
       co_return result;
     }
     result.status = parser.status();
-    if (parser.gzip()) {
+    if (parser.gzip() && !body_.empty()) {
       if (!gzip_.decompress(body_, inflated_)) {
         result.ec = beast::http::error::bad_transfer_encoding;
         co_return result;

@@ -1,5 +1,6 @@
 #include "rally/common/client_options.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -24,6 +25,16 @@ std::string read_text(const std::string& path, const std::string& what) {
   return text.str();
 }
 
+// Options whose values are text: a bare value stays as written ("0123" is not 123).
+bool is_text_option(const std::string& key) {
+  static const std::set<std::string> text = {"ca_certs",        "client_cert",         "client_key",
+                                             "basic_auth_user", "basic_auth_password", "api_key",
+                                             "opaque-id",       "opaque_id",           "static_responses"};
+  return text.count(key) > 0;
+}
+
+bool is_secret_option(const std::string& key) { return key == "basic_auth_password" || key == "api_key"; }
+
 // Rally's kv_to_map: "k:v,k:v" with quoted values; true/false and numbers are typed.
 Json parse_key_values(std::string_view text) {
   Json out = Json::object();
@@ -34,8 +45,9 @@ Json parse_key_values(std::string_view text) {
   while (i < text.size()) {
     skip_blanks();
     auto colon = text.find(':', i);
-    if (colon == std::string_view::npos)
-      fail("'" + std::string(text.substr(i, text.find(',', i) - i)) + "' is not of the form key:value");
+    auto comma = text.find(',', i);
+    if (colon == std::string_view::npos || comma < colon)
+      fail("'" + std::string(text.substr(i, std::min(comma, text.size()) - i)) + "' is not of the form key:value");
     std::string key(text.substr(i, colon - i));
     while (!key.empty() && key.back() == ' ') key.pop_back();
     if (key.empty()) fail("an entry has no key (expected key:value,key:value)");
@@ -61,7 +73,7 @@ Json parse_key_values(std::string_view text) {
     }
     if (i < text.size()) ++i;  // the comma
     if (out.contains(key)) fail("'" + key + "' is given twice");
-    if (quoted) {
+    if (quoted || is_text_option(key)) {
       out[key] = value;
     } else if (value == "true" || value == "True") {
       out[key] = true;
@@ -83,7 +95,8 @@ bool as_bool(const Json& v, const std::string& key) {
 
 std::string as_string(const Json& v, const std::string& key) {
   if (v.is_string()) return v.get<std::string>();
-  fail("'" + key + "' must be a string, not " + v.dump());
+  // A credential is never printed, not even when it is refused.
+  fail("'" + key + "' must be a string, not " + (is_secret_option(key) ? std::string("a ") + v.type_name() : v.dump()));
 }
 
 void check_header(const std::string& name, const std::string& value) {
@@ -164,7 +177,8 @@ ClientOptions parse_client_options(std::string_view text) {
   if (!options.opaque_id.empty()) check_header("X-Opaque-Id", options.opaque_id);
   if (!options.api_key.empty()) check_header("Authorization", options.api_key);
   for (const auto* file : {&options.ca_certs, &options.client_cert, &options.client_key}) {
-    if (!file->empty() && !std::ifstream(*file)) fail("cannot read '" + *file + "'");
+    if (!file->empty() && (!std::filesystem::is_regular_file(*file) || !std::ifstream(*file)))
+      fail("cannot read the file '" + *file + "'");
   }
   if (!options.static_responses_file.empty())
     options.static_responses = read_text(options.static_responses_file, "static_responses");

@@ -203,7 +203,7 @@ TEST(ConnectionOptions, PerRequestHeaders) {
 // Bug: http_connection.cpp build_head() appends the request's headers after the shared
 // header block (client_setup.cpp adds "X-Opaque-Id: <client opaque-id>" there), so both
 // go out: X-Opaque-Id: client-wide and X-Opaque-Id: op-1.
-TEST(ConnectionOptions, DISABLED_PerRequestOpaqueIdReplacesTheClients) {
+TEST(ConnectionOptions, PerRequestOpaqueIdReplacesTheClients) {
   Headers own = {{"X-Opaque-Id", "op-1"}};
   HttpRequest request;
   request.headers = &own;
