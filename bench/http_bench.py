@@ -128,13 +128,17 @@ def pin(cpu, enabled):
     return ["taskset", "-c", str(cpu)] if enabled else []
 
 
-def start_nginx(children, work, access_log, pinned):
+def start_nginx(children, work, access_log, pinned, connections=4096):
+    """nginx (one process, no master) on a free loopback port; returns (process, port).
+    connections: worker_connections, the listen backlog (at most that) and, above the default,
+    worker_rlimit_nofile (bench/many_clients.py needs more than 10,000)."""
     nginx = need("nginx", "nginx")
     prefix = os.path.join(work, "nginx")
     os.makedirs(os.path.join(prefix, "logs"), exist_ok=True)
     locations = "\n".join(f"    location {match} {{ return 200 '{json.dumps(body, separators=(',', ':'))}'; }}"
                           for match, _, body in ROUTES)
     log = f"access_log {prefix}/logs/access.log;" if access_log else "access_log off;"
+    rlimit = f"worker_rlimit_nofile {connections + 1024};\n" if connections > 4096 else ""
     for _ in range(5):
         port = free_port()
         with open(os.path.join(prefix, "nginx.conf"), "w") as f:
@@ -142,7 +146,7 @@ def start_nginx(children, work, access_log, pinned):
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 4096; multi_accept on; }}
+{rlimit}events {{ worker_connections {connections}; multi_accept on; }}
 http {{
   {log}
   keepalive_requests 1000000000;
@@ -156,7 +160,7 @@ http {{
   scgi_temp_path {prefix}/scgi;
   default_type application/json;
   server {{
-    listen 127.0.0.1:{port} backlog=4096;
+    listen 127.0.0.1:{port} backlog={min(connections, 4096)};
 {locations}
   }}
 }}
