@@ -47,6 +47,8 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   nlohmann::json hosts = nlohmann::json::array();
   for (const auto& h : config_.target_hosts) hosts.push_back(h.to_string());
   race["target-hosts"] = hosts;
+  // Credentials and header values are masked: race.json is shared and uploaded.
+  race["client-options"] = nlohmann::json::parse(describe_client_options(config_.client));
   race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
   race["results"] = {{"op_metrics", results_}};
   race["notes"] = notes_;

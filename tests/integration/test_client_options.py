@@ -5,6 +5,7 @@ fault-injecting proxy (fault_proxy.py).
 What rally must print is asserted loosely on purpose: the host:port of the failing target
 and the HTTP status or the words "certificate" / "timed out".
 """
+import json
 import os
 import re
 import shutil
@@ -106,6 +107,12 @@ class TlsClientOptionsTest(RaceHelpers, unittest.TestCase):
         # Keep-alive: far fewer TLS connections than requests (435 requests of a tiny race).
         connections = {e["connection"] for e in self.proxy.requests("basic")}
         self.assertLess(len(connections), 50, "connections are reused, not one TLS handshake per request")
+        # race.json records the options, the password masked, and nowhere the password itself.
+        race = run.race_json(race_id)
+        self.assertEqual(race["client-options"]["basic_auth_password"], "*****")
+        self.assertEqual(race["client-options"]["basic_auth_user"], BASIC_USER)
+        self.assertNotIn(BASIC_PASSWORD, json.dumps(race))
+        self.assertNotIn(BASIC_PASSWORD, run.stdout + run.stderr)
 
     def test_basic_auth_in_the_json_form_of_client_options(self):
         options = ('{"use_ssl": true, "verify_certs": true, "ca_certs": "%s", "basic_auth_user": "%s", '
