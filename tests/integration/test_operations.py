@@ -203,6 +203,34 @@ class OperationsTest(TempDirTestCase, unittest.TestCase):
         status, streams = http(self.address, "GET", "/_data_stream/ops-ds-*")
         self.assertEqual(streams["data_streams"], [])
 
+    def test_bulk_into_a_data_stream_sends_create_actions(self):
+        docs = [{"@timestamp": f"2026-11-29T00:00:{i:02d}Z", "message": f"event {i}"} for i in range(20)]
+        track = self.write_track(
+            [{"name": "drop", "operation-type": "delete-data-stream"},
+             {"name": "template", "operation-type": "create-composable-template"},
+             {"name": "create", "operation-type": "create-data-stream"},
+             {"name": "ingest", "operation-type": "bulk", "bulk-size": 7},
+             {"name": "refresh", "operation-type": "refresh", "index": "ops-logs"}],
+            [{"operation": "drop"}, {"operation": "template"}, {"operation": "create"},
+             {"operation": "ingest", "clients": 2}, {"operation": "refresh"}],
+            extra={"composable-templates": [{"name": "ops-logs", "index-pattern": "ops-logs*",
+                                             "template": "logs-template.json"}],
+                   "data-streams": [{"name": "ops-logs"}],
+                   "corpora": [{"name": "logs", "documents": [
+                       {"source-file": "logs.json", "document-count": 20, "target-data-stream": "ops-logs"}]}]},
+            files={"logs-template.json": {"index_patterns": ["ops-logs*"], "data_stream": {}, "priority": 600,
+                                 "template": {"settings": {"number_of_replicas": 0}}}})
+        with open(os.path.join(track, "logs.json"), "w") as f:
+            f.write("".join(json.dumps(d) + "\n" for d in docs))
+        run = self.race(track)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        ingest = self.metrics(run)["ingest"]
+        self.assertEqual(ingest["total-weight"], 20)
+        self.assertEqual(ingest["failed-weight"], 0)
+        status, body = http(self.address, "GET", "/ops-logs/_count")
+        self.assertEqual(body["count"], 20)
+        http(self.address, "DELETE", "/_data_stream/ops-logs")
+
     def test_scroll_and_paginated_search_report_pages(self):
         self.index_documents("ops-search", 25)
         track = self.write_track(
