@@ -66,6 +66,7 @@ boost::asio::awaitable<OperationResult> run_index_stats(const track::IndexStatsP
   if (!actual || *actual != p.expected_value) {
     result.success = false;
     result.error = metrics::ErrorClass::http;
+    result.error_kind = "index stats condition not met: " + p.condition_path;
     result.error_description = "index stats: " + p.condition_path + " is " + (actual ? actual->dump() : "missing") +
                                ", expected " + p.expected_value.dump();
   }
@@ -122,6 +123,7 @@ boost::asio::awaitable<OperationResult> run_cluster_health(const track::ClusterH
     if (result.success) {
       result.success = false;
       result.error = metrics::ErrorClass::http;
+      result.error_kind = "cluster health without a status";
       result.error_description = "cluster health response without a status";
     }
     co_return result;
@@ -129,6 +131,7 @@ boost::asio::awaitable<OperationResult> run_cluster_health(const track::ClusterH
   if (!p.expected_status.empty() && status_rank(status) < status_rank(p.expected_status)) {
     result.success = false;
     result.error = metrics::ErrorClass::http;
+    result.error_kind = "cluster health " + status;
     result.error_description = "cluster health is " + status + ", expected " + p.expected_status;
   }
   co_return result;

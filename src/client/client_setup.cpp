@@ -93,7 +93,8 @@ std::string accept_for(const std::string& distribution, const std::string& versi
   return content_type_for(ContentType::json, distribution, version);
 }
 
-ClientSetup::ClientSetup(const RaceConfig& config) : hosts_(config.target_hosts) {
+ClientSetup::ClientSetup(const RaceConfig& config)
+    : hosts_(config.target_hosts), distribution_(config.cluster_distribution) {
   auto shared = std::make_shared<Shared>();
   const auto& o = config.client;
   shared->timeouts = Timeouts{std::chrono::milliseconds(config.connect_timeout_ms),

@@ -27,6 +27,7 @@ void take_failure(OperationResult& into, const OperationResult& from, const std:
   into.fatal = from.fatal;
   into.connect_failed = from.connect_failed;
   into.error = from.error;
+  into.error_kind = from.error_kind;
   into.http_status = from.http_status;
   // A stream's failure already names the request that failed in it.
   into.error_description =

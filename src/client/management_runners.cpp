@@ -14,14 +14,6 @@ namespace rally::client::detail {
 
 namespace {
 
-// Appends the query parameters to a path that may already hold a query string.
-std::string with_more_query(const std::string& path, const track::RequestParams& params) {
-  if (path.find('?') == std::string::npos) return with_query(path, params);
-  auto query = with_query("", params);
-  if (!query.empty()) query.front() = '&';
-  return path + query;
-}
-
 // Sends one prepared request with `body` and judges it; true when it failed.
 boost::asio::awaitable<bool> send_body(ClientContext& client, OperationResult& result, http::verb verb,
                                        const std::string& target, const std::string& body,
@@ -37,7 +29,7 @@ boost::asio::awaitable<bool> send_body(ClientContext& client, OperationResult& r
 boost::asio::awaitable<OperationResult> run_raw_request(const track::RawRequestParams& p, ClientContext& client) {
   OperationResult result;
   auto verb = http::string_to_verb(p.method);
-  co_await send_body(client, result, verb, with_more_query(p.path, p.request_params), p.body);
+  co_await send_body(client, result, verb, with_query(p.path, p.request_params), p.body);
   co_return result;
 }
 

@@ -13,6 +13,7 @@ OperationResult failed(std::string why) {
   OperationResult result;
   result.success = false;
   result.error = metrics::ErrorClass::http;
+  result.error_kind = "point in time";
   result.error_description = std::move(why);
   return result;
 }
@@ -38,6 +39,9 @@ boost::asio::awaitable<OperationResult> run_open_point_in_time(const track::Oper
   auto params = p.request_params;
   params.emplace_back("keep_alive", p.keep_alive);
   using PitApi = ClientContext::PitApi;
+  // The cluster said what it is at GET /; unknown (a probe-less setup), the answer decides.
+  if (client.pit_api == PitApi::unknown && client.setup && client.setup->distribution() == "opensearch")
+    client.pit_api = PitApi::opensearch;
   if (client.pit_api != PitApi::opensearch) {
     OperationResult result;
     set_request(client, http::verb::post, with_query("/" + p.index + "/_pit", params));
@@ -118,6 +122,7 @@ boost::asio::awaitable<OperationResult> run_paginated_search(const track::Search
     if (!last.is_object() || !last.contains("sort")) {
       result.success = false;
       result.error = metrics::ErrorClass::http;
+      result.error_kind = "paginated-search without sort values";
       result.error_description =
           "paginated-search: the hits carry no sort values to search after; give the body a 'sort'";
       break;

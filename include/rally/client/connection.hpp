@@ -105,12 +105,15 @@ class ClientSetup {
 
   [[nodiscard]] const Timeouts& timeouts() const;
   [[nodiscard]] bool static_responses() const;
+  // What GET / said (RaceConfig::cluster_distribution); empty before the probe.
+  [[nodiscard]] const std::string& distribution() const { return distribution_; }
 
   struct Shared;
 
  private:
   std::shared_ptr<const Shared> shared_;
   std::vector<HostPort> hosts_;
+  std::string distribution_;
 };
 
 // Media types for the cluster: Elasticsearch 8 and later get Rally's compatible-with types.
