@@ -13,9 +13,12 @@
 #include "rally/common/errors.hpp"
 #include "rally/track/track_loader.hpp"
 
+#include <unistd.h>
+
 namespace rally::actors {
 
-DriverActor::DriverActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+DriverActor::DriverActor(caf::actor_config& cfg)
+    : caf::event_based_actor(cfg), progress_(std::cerr, ::isatty(STDERR_FILENO) == 1) {}
 
 void DriverActor::on_exit() {
   // However the DriverActor ends, its Workers and preparers end too: they keep themselves
@@ -206,7 +209,9 @@ void DriverActor::on_benchmark_failure(const std::string& reason) {
   send(benchmark_actor_, BenchmarkFailure{reason});
 }
 
-void DriverActor::show_progress(const std::string& line) { std::cerr << line << "\n" << std::flush; }
+void DriverActor::show_progress(const std::vector<std::string>& lines, bool final) {
+  progress_.show(lines, final, monotonic_ns());
+}
 
 void DriverActor::stop_children() {
   for (auto& worker : workers_) {

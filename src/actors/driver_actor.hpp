@@ -35,7 +35,7 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   void on_task_finished(const std::vector<metrics::TaskResult>& results) override;
   void on_benchmark_complete() override;
   void on_benchmark_failure(const std::string& reason) override;
-  void show_progress(const std::string& line) override;
+  void show_progress(const std::vector<std::string>& lines, bool final) override;
 
   void on_prepare_benchmark(const PrepareBenchmark& msg);
   void stop_children();
@@ -50,6 +50,7 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   std::map<std::string, caf::actor> track_preparers_;  // by host
   std::vector<caf::actor> workers_;
   bool done_ = false;
+  driver::ProgressDisplay progress_;
 };
 
 }  // namespace rally::actors

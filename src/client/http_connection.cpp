@@ -157,6 +157,7 @@ class StreamConnection final : public Connection {
   }
 
   asio::awaitable<boost::system::error_code> connect() {
+    verify_result_ = X509_V_OK;  // describes this attempt's handshake only
     if (endpoints_.empty()) endpoints_ = shared_->resolved.find(target_);
     if (endpoints_.empty()) {  // resolved once per host for all the Worker's connections
       auto [rec, results] = co_await resolver_.async_resolve(target_.host, std::to_string(target_.port), use_tuple);

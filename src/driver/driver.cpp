@@ -19,7 +19,8 @@ Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Trac
     : target_(target),
       config_(config),
       challenge_(track.find_challenge(config.challenge)),
-      worker_capacity_(std::max<std::size_t>(worker_capacity, 1)) {}
+      worker_capacity_(std::max<std::size_t>(worker_capacity, 1)),
+      track_(track) {}
 
 void Driver::prepare_benchmark() {
   phase_ = Phase::preparing;
@@ -70,7 +71,7 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
   step_start_ = now;
   task_done_on_.clear();
   step_completing_ = false;
-  last_progress_at_ = now;
+  board_.emplace(track_, challenge_.schedule.at(join_point), join_point, now);
   for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.drive_at(w, join_point, step_start_);
 }
 
@@ -82,13 +83,26 @@ void Driver::finish_step(std::uint32_t step) {
     metrics::TaskIdentity identity{task.name, task.operation.name, std::string(track::to_string(task.operation.type)),
                                    task.operation.include_in_reporting, throughput_unit(task.operation)};
     results.push_back(metrics_.result(step, t, identity, step_start_));
-    const auto& r = results.back();
-    std::string line = "Running " + task.name + " [100% done]";
-    if (r.failed_requests > 0)
-      line += " (" + std::to_string(r.failed_requests) + " of " + std::to_string(r.requests) + " requests failed)";
-    target_.show_progress(line);
   }
-  last_progress_.clear();
+  if (board_) {
+    // The final line of a task sums it up: its whole run, not the last window.
+    std::vector<std::string> lines;
+    auto progress = board_->take(monotonic_ns());
+    for (std::size_t t = 0; t < progress.size() && t < results.size(); ++t) {
+      auto& p = progress[t];
+      const auto& r = results[t];
+      p.percent = 100;
+      p.rate =
+          p.elapsed_s > 0 ? static_cast<double>(p.unit == "docs/s" ? r.total_weight : p.requests) / p.elapsed_s : 0;
+      for (const auto& q : r.latency) {  // where there are enough samples; else the last window's
+        if (q.percentile == 50) p.p50_ms = q.value_ms;
+        if (q.percentile == 99) p.p99_ms = q.value_ms;
+      }
+      lines.push_back(format_progress(p));
+    }
+    target_.show_progress(lines, true);
+    board_.reset();
+  }
   target_.on_task_finished(results);
 }
 
@@ -110,7 +124,15 @@ void Driver::task_finished_on_worker(std::uint32_t worker_id, std::uint32_t step
 
 void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now) {
   if (worker_id < worker_last_seen_.size()) worker_last_seen_[worker_id] = now;
-  if (!metrics_.merge(blob)) fail("Worker " + std::to_string(worker_id) + " sent corrupt samples");
+  std::vector<metrics::TaskInterval> intervals;
+  if (!metrics::decode_intervals(blob, intervals)) {
+    fail("Worker " + std::to_string(worker_id) + " sent corrupt samples");
+    return;
+  }
+  for (const auto& interval : intervals) {
+    metrics_.merge(interval);
+    if (board_) board_->add(interval);
+  }
 }
 
 Nanos Driver::stall_timeout() const {
@@ -119,17 +141,6 @@ Nanos Driver::stall_timeout() const {
   return (Nanos(config_.request_timeout_ms) + Nanos(config_.connect_timeout_ms) +
           30 * Nanos(config_.sample_interval_ms)) *
          ns_per_ms;
-}
-
-std::string Driver::progress_line(Nanos now) const {
-  const auto& tasks = challenge_.schedule.at(current_step_).tasks;
-  std::string line;
-  for (std::uint32_t t = 0; t < tasks.size(); ++t) {
-    line += (line.empty() ? "Running " : ", ") + tasks[t].name + " (" +
-            std::to_string(metrics_.requests(current_step_, t)) + " requests";
-    line += ", " + std::to_string((now - step_start_) / ns_per_s) + " s)";
-  }
-  return line;
 }
 
 void Driver::post_process_samples(Nanos now) {
@@ -142,13 +153,12 @@ void Driver::post_process_samples(Nanos now) {
       return;
     }
   }
-  // A plain line every few seconds while a step runs; each finished task also gets one.
-  if (now - last_progress_at_ < 5 * ns_per_s) return;
-  auto line = progress_line(now);
-  if (line != last_progress_) {
-    last_progress_ = line;
-    last_progress_at_ = now;
-    target_.show_progress(line);
+  // A line per task of the step, every sample interval; the DriverActor shows them live
+  // on a terminal and every few seconds elsewhere.
+  if (board_) {
+    std::vector<std::string> lines;
+    for (const auto& p : board_->take(now)) lines.push_back(format_progress(p));
+    target_.show_progress(lines, false);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "rally/common/clock.hpp"
 #include "rally/common/race_config.hpp"
 #include "rally/driver/allocation.hpp"
+#include "rally/driver/progress.hpp"
 #include "rally/metrics/task_metrics.hpp"
 #include "rally/metrics/task_result.hpp"
 #include "rally/track/track.hpp"
@@ -32,7 +33,8 @@ class DriverTarget {
   virtual void on_task_finished(const std::vector<metrics::TaskResult>& results) = 0;
   virtual void on_benchmark_complete() = 0;
   virtual void on_benchmark_failure(const std::string& reason) = 0;
-  virtual void show_progress(const std::string& line) = 0;
+  // One line per task of the running step; `final` when the step has just ended.
+  virtual void show_progress(const std::vector<std::string>& lines, bool final) = 0;
 };
 
 // Rally's Driver: prepares the track on every load-driver host, allocates clients to
@@ -62,7 +64,6 @@ class Driver {
 
   void fail(const std::string& reason);
   void finish_step(std::uint32_t step);
-  [[nodiscard]] std::string progress_line(Nanos now) const;
   [[nodiscard]] Nanos stall_timeout() const;
 
   DriverTarget& target_;
@@ -80,8 +81,8 @@ class Driver {
   std::map<std::uint32_t, std::set<std::uint32_t>> task_done_on_;  // task -> Workers, current step
   bool step_completing_ = false;
   Nanos step_start_ = 0;
-  std::string last_progress_;
-  Nanos last_progress_at_ = 0;
+  const track::Track& track_;
+  std::optional<ProgressBoard> board_;  // the running step's
   metrics::TaskMetrics metrics_;
 };
 

@@ -38,7 +38,7 @@ class RecordingTarget : public DriverTarget {
     calls.push_back("failure");
     failure = reason;
   }
-  void show_progress(const std::string&) override {}
+  void show_progress(const std::vector<std::string>&, bool) override {}
   void complete_current_task(std::uint32_t id, std::uint32_t step) override {
     calls.push_back("complete " + std::to_string(id) + " step " + std::to_string(step));
   }
