@@ -133,7 +133,7 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
     c.context.bulk_docs = 0;
     c.context.random = SplitMix64(ct.global_client * 0x2545f4914f6cdd1dull + 1);
     ClientSchedule schedule(task, op.type == track::OperationType::bulk, std::max(state->start, monotonic_ns()),
-                            ct.global_client + 1);
+                            ct.global_client + 1, ct.client_index);
     asio::steady_timer throttle(io_);
     while (!state->aborted && !state->completed) {
       auto request = schedule.next(monotonic_ns());

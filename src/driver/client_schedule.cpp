@@ -1,5 +1,6 @@
 #include "rally/driver/client_schedule.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rally::driver {
@@ -8,8 +9,13 @@ namespace {
 Nanos seconds(double s) { return static_cast<Nanos>(s * 1e9); }
 }  // namespace
 
-ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed)
-    : start_(start), random_(seed) {
+ClientSchedule::ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed,
+                               std::uint32_t client)
+    : start_(start), client_start_(start), random_(seed) {
+  if (task.ramp_up_time_period && task.clients > 0) {
+    client_start_ = start + static_cast<Nanos>(seconds(*task.ramp_up_time_period) * static_cast<double>(client) /
+                                               static_cast<double>(task.clients));
+  }
   by_time_ = task.warmup_time_period || task.time_period;
   if (by_time_) {
     warmup_time_ = seconds(task.warmup_time_period.value_or(0));
@@ -37,13 +43,13 @@ std::optional<ClientSchedule::Request> ClientSchedule::next(Nanos now) {
   if (total_iterations_ > 0 && issued_ >= total_iterations_) return std::nullopt;
   Request r;
   if (interval_ == 0) {
-    r.due = now;
+    r.due = issued_ == 0 ? std::max(now, client_start_) : now;
   } else if (issued_ == 0) {
-    r.due = start_;
+    r.due = client_start_;
   } else if (poisson_) {
     r.due = last_due_ + static_cast<Nanos>(exponential() * static_cast<double>(interval_));
   } else {
-    r.due = start_ + static_cast<Nanos>(issued_) * interval_;
+    r.due = client_start_ + static_cast<Nanos>(issued_) * interval_;
   }
   // A time-based client stops once a request would start past the end of its period.
   if (end_time_ > 0 && std::max(r.due, now) >= end_time_) return std::nullopt;

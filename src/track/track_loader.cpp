@@ -246,7 +246,7 @@ std::optional<double> parse_target_throughput(const JsonNode& node, const Operat
 }
 
 Task parse_task(const JsonNode& node, const OperationParser& operations, const JsonNode* parallel_defaults) {
-  reject_unsupported(node, {"ramp-up-time-period", "completed-by"});
+  reject_unsupported(node, {"completed-by"});
   Task task;
   auto op_node = node.child("operation");
   task.operation = op_node.value().is_string() ? operations.named(op_node) : operations.inline_operation(op_node);
@@ -276,6 +276,14 @@ Task parse_task(const JsonNode& node, const OperationParser& operations, const J
   };
   task.warmup_time_period = inherited_seconds("warmup-time-period");
   task.time_period = inherited_seconds("time-period");
+  task.ramp_up_time_period = inherited_seconds("ramp-up-time-period");
+  if (task.ramp_up_time_period) {
+    auto ramp = node.has("ramp-up-time-period") ? node.child("ramp-up-time-period") : node;
+    if (*task.ramp_up_time_period < 0) ramp.fail("expected a number of seconds >= 0");
+    if (!task.warmup_time_period || *task.ramp_up_time_period > *task.warmup_time_period)
+      ramp.fail("task '" + task.name + "': the ramp-up-time-period must be at most the warmup-time-period, " +
+                "so that every client runs in the measured phase");
+  }
   bool by_time = task.warmup_time_period || task.time_period;
   bool by_iterations = task.warmup_iterations || task.iterations;
   if (by_time && by_iterations)
@@ -372,6 +380,7 @@ void apply_test_mode(Track& track) {
         if (task.warmup_iterations && *task.warmup_iterations > task.clients) task.warmup_iterations = task.clients;
         if (task.iterations && *task.iterations > task.clients) task.iterations = task.clients;
         if (task.warmup_time_period) task.warmup_time_period = 0;
+        if (task.ramp_up_time_period) task.ramp_up_time_period = 0;
         if (task.time_period && *task.time_period > 10) task.time_period = 10;
         task.target_throughput.reset();
       }

@@ -23,7 +23,10 @@ class ClientSchedule {
     metrics::SampleType type = metrics::SampleType::normal;
   };
 
-  ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed);
+  // `client` of the task's clients: with a ramp-up period it starts at start + ramp-up *
+  // client / clients.
+  ClientSchedule(const track::Task& task, bool finite_source, Nanos start, std::uint64_t seed,
+                 std::uint32_t client = 0);
 
   // The next request, asked for at `now`; nullopt when the client is done.
   std::optional<Request> next(Nanos now);
@@ -38,7 +41,8 @@ class ClientSchedule {
   bool by_time_ = false;
   Nanos interval_ = 0;  // 0: unthrottled
   bool poisson_ = false;
-  Nanos start_ = 0;
+  Nanos start_ = 0;         // the task's start: warmup and time period count from it
+  Nanos client_start_ = 0;  // this client's first request (ramp-up)
   Nanos last_due_ = 0;
   std::uint64_t issued_ = 0;
   SplitMix64 random_;

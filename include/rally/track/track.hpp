@@ -262,9 +262,12 @@ struct Task {
   std::optional<std::uint64_t> iterations;
   std::optional<double> warmup_time_period;  // seconds
   std::optional<double> time_period;         // seconds
-  std::optional<double> target_throughput;   // operations per second, over all clients
-  bool poisson = false;                      // schedule: poisson (else deterministic)
-  bool ignore_non_fatal_errors = false;      // ignore-response-error-level: non-fatal
+  // Clients join one after another over this many seconds (client i of n at i/n of it);
+  // at most the warmup time period, so that the measured phase has every client.
+  std::optional<double> ramp_up_time_period;
+  std::optional<double> target_throughput;  // operations per second, over all clients
+  bool poisson = false;                     // schedule: poisson (else deterministic)
+  bool ignore_non_fatal_errors = false;     // ignore-response-error-level: non-fatal
 };
 
 // One element of a schedule: a single task, or the tasks of a `parallel` element.

@@ -130,3 +130,48 @@ TEST(ClientSchedule, WarmupTimeOnAFiniteSourceRunsItToTheEnd) {
 
 }  // namespace
 }  // namespace rally::driver
+
+namespace rally::driver {
+namespace {
+
+// Rally's ramp-up: client i of n joins at i/n of the ramp-up period; the warmup and the
+// time period still count from the task's start, so all clients end together.
+TEST(ClientSchedule, RampUpStaggersTheClientsFirstRequests) {
+  auto t = task();
+  t.clients = 4;
+  t.warmup_time_period = 10;
+  t.time_period = 20;
+  t.ramp_up_time_period = 8;
+  constexpr Nanos s = ns_per_s;
+  for (std::uint32_t client = 0; client < 4; ++client) {
+    ClientSchedule schedule(t, false, 0, 1, client);
+    auto requests = run(schedule, 0, s / 2);
+    ASSERT_FALSE(requests.empty());
+    EXPECT_EQ(requests.front().due, static_cast<Nanos>(client) * 2 * s) << "client " << client;
+    EXPECT_EQ(requests.front().type, SampleType::warmup);
+    // Every client runs to the end of the task's time period: 30 s from the task's start.
+    auto last = requests.back().due;
+    EXPECT_GE(last, 29 * s);
+    EXPECT_LT(last, 30 * s);
+    EXPECT_EQ(requests.back().type, SampleType::normal);
+  }
+}
+
+TEST(ClientSchedule, RampUpWithAThrottledScheduleStartsEachTimelineAtTheClientsStart) {
+  auto t = task();
+  t.clients = 2;
+  t.warmup_time_period = 4;
+  t.time_period = 4;
+  t.ramp_up_time_period = 4;
+  t.target_throughput = 2;  // 1 per client and second
+  ClientSchedule second(t, false, 0, 1, 1);
+  auto requests = run(second, 0, 1000);
+  ASSERT_GE(requests.size(), 3u);
+  EXPECT_EQ(requests[0].due, 2 * ns_per_s);
+  EXPECT_EQ(requests[1].due, 3 * ns_per_s);
+  EXPECT_EQ(requests[2].due, 4 * ns_per_s);
+  EXPECT_EQ(requests.back().due, 7 * ns_per_s);  // the period ends at 8 s for both clients
+}
+
+}  // namespace
+}  // namespace rally::driver

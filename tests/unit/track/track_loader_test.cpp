@@ -262,10 +262,24 @@ TEST_F(TrackLoaderTest, FindChallengeByNameAndErrorListsNames) {
   }
 }
 
+TEST_F(TrackLoaderTest, RampUpTimePeriodIsReadFromTheTaskOrItsParallelElement) {
+  auto track = load(track_with(R"("schedule": [
+      {"operation": "search-all", "clients": 4, "warmup-time-period": 10, "time-period": 5, "ramp-up-time-period": 8},
+      {"parallel": {"warmup-time-period": 6, "time-period": 5, "ramp-up-time-period": 6,
+                    "tasks": [{"name": "p", "operation": "search-all", "clients": 2}]}}])",
+                               kOps));
+  EXPECT_EQ(track.challenges[0].schedule[0].tasks[0].ramp_up_time_period, 8.0);
+  EXPECT_EQ(track.challenges[0].schedule[1].tasks[0].ramp_up_time_period, 6.0);
+}
+
 TEST_F(TrackLoaderTest, UnsupportedPropertiesAreRejected) {
   auto message = error(track_with(R"("schedule": [{"operation": "search-all", "ramp-up-time-period": 10}])", kOps));
-  EXPECT_THAT(message, HasSubstr("schedule[0].ramp-up-time-period: 'ramp-up-time-period' is not supported by this "
-                                 "version of rally yet"));
+  EXPECT_THAT(message, HasSubstr("schedule[0].ramp-up-time-period: task 'search-all': the ramp-up-time-period must be "
+                                 "at most the warmup-time-period"));
+  EXPECT_THAT(error(track_with(R"("schedule": [{"operation": "search-all", "warmup-time-period": 5,
+      "time-period": 10, "ramp-up-time-period": 6}])",
+                               kOps)),
+              HasSubstr("must be at most the warmup-time-period"));
   EXPECT_THAT(error(track_with(R"("schedule": [{"parallel": {"completed-by": "b", "tasks": [
       {"name": "a", "operation": "search-all"}]}}])",
                                kOps)),
