@@ -43,6 +43,13 @@ void add_track_options(CLI::App* cmd, TrackOptions& t, bool with_filters) {
   }
 }
 
+void add_report_output_options(CLI::App* cmd, ReportOutput& output) {
+  cmd->add_option("--report-format", output.format, "Report format")
+      ->check(CLI::IsMember({"markdown", "csv"}))
+      ->capture_default_str();
+  cmd->add_option("--report-file", output.file, "Also write the report to this file");
+}
+
 }  // namespace
 
 std::variant<Command, int> parse_command_line(int argc, char** argv) {
@@ -116,7 +123,30 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "List what rally knows");
   std::string list_what;
-  list->add_option("what", list_what, "What to list")->required()->check(CLI::IsMember({"tracks"}));
+  ListRacesCommand list_races_cmd;
+  list->add_option("what", list_what, "What to list: tracks, or the stored races newest first")
+      ->required()
+      ->check(CLI::IsMember({"tracks", "races"}));
+  list->add_option("--limit", list_races_cmd.limit, "How many races to list")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+
+  ReportCommand report_cmd;
+  auto* report = app.add_subcommand("report", "Print a stored race's summary report again");
+  report->add_option("--race-id", report_cmd.race_id, "The race (rally list races shows them)")->required();
+  add_report_output_options(report, report_cmd.output);
+
+  CompareCommand compare_cmd;
+  std::string fail_on_regression;
+  auto* compare = app.add_subcommand("compare", "Compare two stored races task by task, metric by metric");
+  compare->add_option("--baseline", compare_cmd.baseline, "The baseline race's id")->required();
+  compare->add_option("--contender", compare_cmd.contender, "The contender race's id")->required();
+  add_report_output_options(compare, compare_cmd.output);
+  compare->add_option("--fail-on-regression", fail_on_regression,
+                      "Exit 64 when a metric regresses by more than PERCENT in any task: METRIC:PERCENT[,...], "
+                      "METRIC one of throughput.min|mean|median|max, latency.pN, service_time.pN, "
+                      "processing_time.pN (N: 50, 90, 99, 99.9, 99.99, 100) or error_rate; "
+                      "e.g. latency.p99:10,throughput.mean:5");
 
   try {
     app.parse(argc, argv);
@@ -127,7 +157,26 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   if (*render) return Command{std::move(render_cmd)};
   if (*validate) return Command{std::move(validate_cmd)};
   if (*info) return Command{std::move(info_cmd)};
+  if (*list && list_what == "races") {
+    list_races_cmd.races_dir = metrics::RaceStore::default_races_dir();
+    return Command{list_races_cmd};
+  }
   if (*list) return Command{ListTracksCommand{}};
+  if (*report) {
+    report_cmd.races_dir = metrics::RaceStore::default_races_dir();
+    return Command{std::move(report_cmd)};
+  }
+  if (*compare) {
+    try {
+      if (!fail_on_regression.empty())
+        compare_cmd.fail_on_regression = metrics::parse_regression_thresholds(fail_on_regression);
+    } catch (const RallyError& e) {
+      std::cerr << "[ERROR] " << e.what() << "\n";
+      return exit_error;
+    }
+    compare_cmd.races_dir = metrics::RaceStore::default_races_dir();
+    return Command{std::move(compare_cmd)};
+  }
   if (*generate) return Command{std::move(generate_cmd)};
   if (!*race) {
     std::cout << app.help();

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "rally/common/race_config.hpp"
+#include "rally/metrics/compare.hpp"
 #include "rally/track/track_location.hpp"
 
 namespace rally::app {
@@ -34,6 +35,27 @@ struct InfoCommand {
   TrackOptions track;
 };
 struct ListTracksCommand {};
+struct ListRacesCommand {
+  std::size_t limit = 10;
+  std::string races_dir;
+};
+// Shared by report and compare: what to print and where else to write it.
+struct ReportOutput {
+  std::string format = "markdown";
+  std::string file;
+};
+struct ReportCommand {
+  std::string race_id;
+  ReportOutput output;
+  std::string races_dir;
+};
+struct CompareCommand {
+  std::string baseline;
+  std::string contender;
+  ReportOutput output;
+  std::vector<metrics::RegressionThreshold> fail_on_regression;
+  std::string races_dir;
+};
 struct GenerateCorpusCommand {
   std::string generator = "geonames";
   std::uint64_t documents = 0;
@@ -43,7 +65,7 @@ struct GenerateCorpusCommand {
 struct VersionCommand {};
 
 using Command = std::variant<RaceCommand, RenderTrackCommand, ValidateTrackCommand, InfoCommand, ListTracksCommand,
-                             GenerateCorpusCommand, VersionCommand>;
+                             ListRacesCommand, ReportCommand, CompareCommand, GenerateCorpusCommand, VersionCommand>;
 
 // Parses argv into a typed command. Returns an exit code instead when parsing ends the
 // run (--help, a usage error), having printed what is needed.

@@ -1,11 +1,16 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ostream>
+#include <vector>
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/metrics/compare.hpp"
+#include "rally/metrics/race_store.hpp"
+#include "rally/metrics/report.hpp"
 #include "rally/track/synthetic_corpus.hpp"
 #include "rally/track/track_params.hpp"
 
@@ -69,6 +74,50 @@ std::string describe_task(const track::Task& task) {
   if (task.warmup_iterations) text += ", " + std::to_string(*task.warmup_iterations) + " warmup iterations";
   if (task.iterations) text += ", " + std::to_string(*task.iterations) + " iterations";
   return text + "]";
+}
+
+// Left-aligned columns under a header and a dashed line.
+std::string text_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> w;
+  for (const auto& h : headers) w.push_back(h.size());
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      s += cells[i];
+      if (i + 1 < cells.size()) s += std::string(w[i] - cells[i].size(), ' ') + " | ";
+    }
+    return s + "\n";
+  };
+  std::vector<std::string> dashes;
+  for (auto width : w) dashes.emplace_back(width, '-');
+  std::string out = line(headers) + line(dashes);
+  for (const auto& row : rows) out += line(row);
+  return out;
+}
+
+std::string user_tags_text(const metrics::StoredRace& race) {
+  std::string text;
+  for (const auto& [key, value] : race.user_tags) text += (text.empty() ? "" : ", ") + key + "=" + value;
+  return text;
+}
+
+std::string cluster_text(const metrics::StoredRace& race) {
+  auto text = race.distribution;
+  if (!race.distribution_version.empty()) text += (text.empty() ? "" : " ") + race.distribution_version;
+  return text;
+}
+
+void describe_race(std::ostream& out, const metrics::StoredRace& race) {
+  out << "  Race ID: " << race.race_id << "\n"
+      << "  Race timestamp: " << race.race_timestamp << "\n"
+      << "  Track: " << race.track << "\n"
+      << "  Challenge: " << race.challenge << "\n"
+      << "  Cluster: " << cluster_text(race) << "\n"
+      << "  Status: " << race.status << "\n";
+  if (!race.user_tags.empty()) out << "  User tags: " << user_tags_text(race) << "\n";
 }
 
 }  // namespace
@@ -198,6 +247,93 @@ int run_list_tracks(std::ostream& out) {
     }
   }
   return exit_success;
+}
+
+int run_list_races(const ListRacesCommand& command, std::ostream& out, std::ostream& err) {
+  auto listing = metrics::RaceStore(command.races_dir).list();
+  for (const auto& unreadable : listing.unreadable) err << "[WARNING] Skipped a race: " << unreadable << "\n";
+  if (listing.races.empty()) {
+    out << "No races found in " << command.races_dir << ".\n";
+    return exit_success;
+  }
+  std::vector<std::vector<std::string>> rows;
+  bool any_tags = false;
+  for (const auto& race : listing.races) {
+    if (rows.size() == command.limit) break;
+    rows.push_back({race.race_id, race.race_timestamp, race.track, race.challenge, race.status, cluster_text(race)});
+    if (!race.user_tags.empty()) any_tags = true;
+    rows.back().push_back(user_tags_text(race));
+  }
+  std::vector<std::string> headers = {"Race ID", "Race Timestamp", "Track", "Challenge", "Status", "Cluster"};
+  if (any_tags) {
+    headers.emplace_back("User Tags");
+  } else {
+    for (auto& row : rows) row.pop_back();
+  }
+  out << "Recent races:\n\n" << text_table(headers, rows);
+  if (listing.races.size() > rows.size()) {
+    out << "\n(" << rows.size() << " of " << listing.races.size() << " races; --limit=N shows more)\n";
+  }
+  return exit_success;
+}
+
+int run_report(const ReportCommand& command, std::ostream& out, std::ostream& err) {
+  auto race = metrics::RaceStore(command.races_dir).load(command.race_id);
+  auto lines = metrics::report_lines(race.results);
+  auto text = command.output.format == "csv" ? metrics::format_csv(lines) : metrics::format_markdown(lines);
+  out << "Race [" << race.race_id << "] of track [" << race.track << "], challenge [" << race.challenge << "], at "
+      << race.race_timestamp << "\n";
+  if (race.status != "success") {
+    err << "[WARNING] The race ended with status [" << race.status << "]"
+        << (race.failure.empty() ? "" : ": " + race.failure) << "; the results are those measured until then.\n";
+  }
+  out << metrics::final_score_banner() << text << "\n";
+  for (const auto& note : race.notes) out << "[NOTE] " << note << "\n";
+  if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
+  return exit_success;
+}
+
+int run_compare(const CompareCommand& command, std::ostream& out, std::ostream& err) {
+  metrics::RaceStore store(command.races_dir);
+  auto baseline = store.load(command.baseline);
+  auto contender = store.load(command.contender);
+  auto comparison = metrics::compare_results(baseline.results, contender.results);
+  if (baseline.track != contender.track || baseline.challenge != contender.challenge) {
+    err << "[WARNING] The races ran different workloads: the baseline track [" << baseline.track << "] challenge ["
+        << baseline.challenge << "], the contender track [" << contender.track << "] challenge [" << contender.challenge
+        << "].\n";
+  }
+  for (const auto* race : {&baseline, &contender}) {
+    if (race->status != "success") {
+      err << "[WARNING] Race [" << race->race_id << "] ended with status [" << race->status << "].\n";
+    }
+  }
+  auto text = command.output.format == "csv" ? metrics::format_comparison_csv(comparison)
+                                             : metrics::format_comparison_markdown(comparison);
+  out << "Comparing baseline\n";
+  describe_race(out, baseline);
+  out << "\nwith contender\n";
+  describe_race(out, contender);
+  out << metrics::final_score_banner() << text;
+  if (command.output.format == "csv") {
+    for (const auto& task : comparison.only_in_baseline) out << "[INFO] Task only in the baseline: " << task << "\n";
+    for (const auto& task : comparison.only_in_contender) out << "[INFO] Task only in the contender: " << task << "\n";
+  }
+  if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
+  if (command.fail_on_regression.empty()) return exit_success;
+
+  for (const auto& metric : metrics::unchecked_metrics(comparison, command.fail_on_regression)) {
+    err << "[WARNING] fail-on-regression: no task of both races has " << metric << "; it was not checked.\n";
+  }
+  auto regressions = metrics::find_regressions(comparison, command.fail_on_regression);
+  if (regressions.empty()) {
+    out << "\n[INFO] No regression past the --fail-on-regression thresholds.\n";
+    return exit_success;
+  }
+  for (const auto& r : regressions) err << "[ERROR] " << metrics::describe(r) << "\n";
+  err << "[ERROR] " << regressions.size() << (regressions.size() == 1 ? " regression" : " regressions")
+      << " past the --fail-on-regression thresholds.\n";
+  return exit_error;
 }
 
 }  // namespace rally::app

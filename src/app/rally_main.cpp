@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
                           [](ValidateTrackCommand& c) { return run_validate_track(c, std::cout); },
                           [](InfoCommand& c) { return run_info(c, std::cout); },
                           [](ListTracksCommand&) { return run_list_tracks(std::cout); },
+                          [](ListRacesCommand& c) { return run_list_races(c, std::cout, std::cerr); },
+                          [](ReportCommand& c) { return run_report(c, std::cout, std::cerr); },
+                          [](CompareCommand& c) { return run_compare(c, std::cout, std::cerr); },
                           [](GenerateCorpusCommand& c) { return run_generate_corpus(c, std::cout); },
                           [](VersionCommand&) {
                             std::cout << "rally " << rally::version << "\n";

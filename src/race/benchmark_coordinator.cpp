@@ -59,14 +59,7 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
 int BenchmarkCoordinator::on_benchmark_complete() {
   auto lines = metrics::report_lines(results_);
   auto markdown = metrics::format_markdown(lines);
-  out_ << "\n------------------------------------------------------\n"
-       << "    _______             __   _____\n"
-       << "   / ____(_)___  ____ _/ /  / ___/_________  ________\n"
-       << "  / /_  / / __ \\/ __ `/ /   \\__ \\/ ___/ __ \\/ ___/ _ \\\n"
-       << " / __/ / / / / / /_/ / /   ___/ / /__/ /_/ / /  /  __/\n"
-       << "/_/   /_/_/ /_/\\__,_/_/   /____/\\___/\\____/_/   \\___/\n"
-       << "------------------------------------------------------\n\n"
-       << markdown << "\n";
+  out_ << metrics::final_score_banner() << markdown << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
     auto content = config_.report_format == "csv" ? metrics::format_csv(lines) : markdown;

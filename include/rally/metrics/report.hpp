@@ -21,6 +21,9 @@ std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results);
 std::string format_markdown(const std::vector<ReportLine>& lines);
 std::string format_csv(const std::vector<ReportLine>& lines);
 
+// The "Final Score" banner a race prints above its report, as Rally's.
+std::string final_score_banner();
+
 // Numbers as Rally's tables show them (six significant digits).
 std::string format_number(double value);
 

@@ -69,6 +69,117 @@ TEST(RaceStore, UnwritableDirectoryThrowsNamingThePath) {
   }
 }
 
+nlohmann::json race_doc(const std::string& id, const std::string& timestamp) {
+  TaskResult r;
+  r.task = "match-all";
+  r.operation = "match-all";
+  r.operation_type = "search";
+  r.throughput = ThroughputStats{1, 2, 3, 4};
+  r.latency = {{50, 1.5}, {100, 3}};
+  r.requests = 10;
+  return {{"race-id", id},
+          {"race-timestamp", timestamp},
+          {"status", "success"},
+          {"track", "tiny"},
+          {"challenge", "append-and-search"},
+          {"cluster", {{"distribution-flavor", "opensearch"}, {"distribution-version", "2.19.6"}}},
+          {"notes", {"a note"}},
+          {"results", {{"op_metrics", std::vector<TaskResult>{r}}}}};
+}
+
+std::vector<std::string> ids_of(const std::vector<StoredRace>& races) {
+  std::vector<std::string> ids;
+  for (const auto& r : races) ids.push_back(r.race_id);
+  return ids;
+}
+
+TEST(RaceStore, LoadsWhatWasStored) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  auto doc = race_doc("r-1", "2024-05-01T10:00:00Z");
+  doc["user-tags"] = {{"intention", "baseline"}, {"build", 42}};
+  store.store("r-1", doc);
+  auto race = store.load("r-1");
+  EXPECT_EQ(race.race_id, "r-1");
+  EXPECT_EQ(race.race_timestamp, "2024-05-01T10:00:00Z");
+  EXPECT_EQ(race.status, "success");
+  EXPECT_EQ(race.track, "tiny");
+  EXPECT_EQ(race.challenge, "append-and-search");
+  EXPECT_EQ(race.distribution, "opensearch");
+  EXPECT_EQ(race.distribution_version, "2.19.6");
+  EXPECT_THAT(race.notes, ::testing::ElementsAre("a note"));
+  EXPECT_EQ(race.user_tags.at("intention"), "baseline");
+  EXPECT_EQ(race.user_tags.at("build"), "42");
+  ASSERT_EQ(race.results.size(), 1u);
+  EXPECT_EQ(race.results[0].task, "match-all");
+  EXPECT_EQ(race.results[0].latency[0].value_ms, 1.5);
+  EXPECT_EQ(race.path, dir / "r-1/race.json");
+}
+
+TEST(RaceStore, UnknownRaceIdNamesTheIdAndTheDirectory) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  store.store("r-1", race_doc("r-1", "t"));
+  for (const char* id : {"r-2", "..", ".", "r-1/..", ""}) {
+    try {
+      (void)store.load(id);
+      FAIL() << "expected an error for [" << id << "]";
+    } catch (const RallyError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("[" + std::string(id) + "]"));
+      EXPECT_THAT(e.what(), HasSubstr(dir.str()));
+    }
+  }
+}
+
+TEST(RaceStore, ListsNewestFirstByRaceTimestamp) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  store.store("b", race_doc("b", "2024-05-01T10:00:00Z"));
+  store.store("c", race_doc("c", "2023-12-31T23:59:59Z"));
+  store.store("a", race_doc("a", "2024-05-02T08:00:00Z"));
+  auto listing = store.list();
+  EXPECT_THAT(ids_of(listing.races), ::testing::ElementsAre("a", "b", "c"));
+  EXPECT_TRUE(listing.unreadable.empty());
+}
+
+TEST(RaceStore, SameTimestampOrdersByWhenWrittenThenById) {
+  std::vector<StoredRace> races(3);
+  races[0].race_id = "x";
+  races[1].race_id = "y";
+  races[2].race_id = "z";
+  for (auto& r : races) r.race_timestamp = "2024-05-01T10:00:00Z";
+  std::vector<double> written = {5, 7, 5};
+  sort_newest_first(races, written);
+  EXPECT_THAT(ids_of(races), ::testing::ElementsAre("y", "x", "z"));
+  EXPECT_THAT(written, ::testing::ElementsAre(7, 5, 5));
+}
+
+TEST(RaceStore, UnreadableRacesAreNamedNotFatal) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  store.store("good", race_doc("good", "2024-05-01T10:00:00Z"));
+  dir.write("broken/race.json", "{\"race-id\": ");
+  dir.write("not-a-race/race.json", "[1, 2]");
+  dir.write("bad-results/race.json", R"({"race-id": "bad-results", "results": {"op_metrics": [{"task": 1}]}})");
+  std::filesystem::create_directories(dir.path() / "empty");
+  auto listing = store.list();
+  EXPECT_THAT(ids_of(listing.races), ::testing::ElementsAre("good"));
+  ASSERT_EQ(listing.unreadable.size(), 4u);
+  EXPECT_THAT(listing.unreadable[0], HasSubstr(dir / "bad-results/race.json"));
+  EXPECT_THAT(listing.unreadable[1], HasSubstr(dir / "broken/race.json"));
+  EXPECT_THAT(listing.unreadable[1], HasSubstr("not valid JSON"));
+  EXPECT_THAT(listing.unreadable[2], HasSubstr(dir / "empty/race.json"));
+  EXPECT_THAT(listing.unreadable[3], HasSubstr(dir / "not-a-race/race.json"));
+  EXPECT_THROW((void)store.load("broken"), RallyError);
+}
+
+TEST(RaceStore, NoRacesDirectoryIsAnEmptyListing) {
+  TempDir dir;
+  auto listing = RaceStore(dir / "missing").list();
+  EXPECT_TRUE(listing.races.empty());
+  EXPECT_TRUE(listing.unreadable.empty());
+}
+
 TEST(WriteFileAtomically, CreatesDirectoriesAndLeavesNoTemporaryFile) {
   TempDir dir;
   auto path = dir / "a/b/c.txt";
