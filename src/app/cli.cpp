@@ -13,6 +13,27 @@ namespace rally::app {
 
 namespace {
 
+// Rally's --user-tags: "key:value,key:value"; a key without a value, or a key twice, is an error.
+std::vector<std::pair<std::string, std::string>> parse_user_tags(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto entry = text.substr(start, end - start);
+    auto colon = entry.find(':');
+    if (colon == std::string::npos || colon == 0)
+      throw RallyError("--user-tags: '" + entry + "' is not of the form key:value");
+    auto key = entry.substr(0, colon);
+    for (const auto& [k, v] : tags) {
+      if (k == key) throw RallyError("--user-tags: the tag '" + key + "' is given twice");
+    }
+    tags.emplace_back(key, entry.substr(colon + 1));
+    start = end + 1;
+  }
+  return tags;
+}
+
 std::string new_race_id() {
   std::random_device rd;
   std::mt19937_64 rng(rd());
@@ -63,6 +84,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   std::string target_hosts = "127.0.0.1:9200";
   std::string on_error = "continue";
   std::string client_options;
+  std::string user_tags;
   double timeout_s = 0;
   auto* race = app.add_subcommand("race", "Run a benchmark: replay a track's challenge against a cluster");
   add_track_options(race, race_cmd.track, true);
@@ -78,6 +100,8 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
                    "continue-on-network (also go on after connection errors) or abort")
       ->check(CLI::IsMember({"continue", "abort", "continue-on-network"}))
       ->capture_default_str();
+  race->add_option("--user-tags", user_tags,
+                   "Tags stored with the race, shown by list races: key:value,key:value (e.g. intention:baseline)");
   race->add_flag("--enable-assertions", config.enable_assertions,
                  "Check the operations' assertions; a failed one ends the race");
   race->add_option("--worker-count", config.worker_count,
@@ -185,6 +209,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   try {
     config.target_hosts = parse_host_list(target_hosts, "target-hosts");
     config.client = parse_client_options(client_options);
+    config.user_tags = parse_user_tags(user_tags);
   } catch (const RallyError& e) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;

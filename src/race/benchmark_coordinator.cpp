@@ -52,6 +52,11 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
   race["results"] = {{"op_metrics", results_}};
   race["notes"] = notes_;
+  if (!config_.user_tags.empty()) {
+    nlohmann::json tags = nlohmann::json::object();
+    for (const auto& [key, value] : config_.user_tags) tags[key] = value;
+    race["user-tags"] = tags;
+  }
   race["track-params"] = nlohmann::json::parse(config_.track_params.empty() ? "{}" : config_.track_params);
   return metrics::RaceStore(config_.races_dir).store(config_.race_id, race);
 }

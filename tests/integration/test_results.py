@@ -29,9 +29,9 @@ class StoredRacesTest(unittest.TestCase):
         address = cluster_address()
         cls.race_ids = [new_race_id(), new_race_id()]
         cls.race_stdout = []
-        for race_id in cls.race_ids:
+        for number, race_id in enumerate(cls.race_ids):
             run = cls._run(cls.shared_home, "race", f"--track-path={track}", f"--target-hosts={address}",
-                           f"--race-id={race_id}", "--offline")
+                           f"--race-id={race_id}", "--offline", f"--user-tags=intention:run-{number},env:ci")
             if run.returncode != 0:
                 raise RuntimeError(f"the race failed: {run.stderr}")
             cls.race_stdout.append(run.stdout)
@@ -87,6 +87,16 @@ class StoredRacesTest(unittest.TestCase):
         self.assertEqual(limited.returncode, 0, limited.stderr)
         self.assertIn(second, limited.stdout)
         self.assertNotIn(first, limited.stdout)
+
+    def test_user_tags_are_stored_and_listed(self):
+        with open(self.race_path(self.race_ids[1])) as f:
+            race = json.load(f)
+        self.assertEqual(race["user-tags"], {"intention": "run-1", "env": "ci"})
+        run = self.rally("list", "races")
+        self.assertRegex(run.stdout, self.race_ids[1] + r" .*intention=run-1")
+        bad = self.rally("race", "--track-path=/nonexistent", "--user-tags=nocolon")
+        self.assertEqual(bad.returncode, 64)
+        self.assertIn("--user-tags: 'nocolon' is not of the form key:value", bad.stderr)
 
     def test_list_races_names_an_unreadable_race_and_goes_on(self):
         os.makedirs(os.path.join(self.races_dir, "broken"))

@@ -132,9 +132,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
   return f(caf::meta::type_name("RaceConfig"), x.race_id, x.race_timestamp, x.track_path, x.challenge, x.track_params,
            x.ignore_unused_track_params, x.include_tasks, x.exclude_tasks, x.race_epoch, x.target_hosts, x.client,
-           x.cluster_distribution, x.cluster_version, x.report_file, x.report_format, x.races_dir, x.test_mode,
-           x.offline, x.on_error, x.enable_assertions, x.worker_count, x.request_timeout_ms, x.connect_timeout_ms,
-           x.sample_interval_ms, x.join_timeout_ms);
+           x.cluster_distribution, x.cluster_version, x.report_file, x.report_format, x.races_dir, x.user_tags,
+           x.test_mode, x.offline, x.on_error, x.enable_assertions, x.worker_count, x.request_timeout_ms,
+           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms);
 }
 
 namespace track {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rally/common/client_options.hpp"
@@ -33,7 +34,8 @@ struct RaceConfig {
   std::string cluster_version;
   std::string report_file;
   std::string report_format = "markdown";
-  std::string races_dir;  // ~/.rally/benchmarks/races
+  std::string races_dir;                                       // ~/.rally/benchmarks/races
+  std::vector<std::pair<std::string, std::string>> user_tags;  // --user-tags, into race.json
   bool test_mode = false;
   bool offline = false;  // never download: corpora must be on disk
   OnError on_error = OnError::continue_on_error;
