@@ -64,9 +64,9 @@ void add_track_options(CLI::App* cmd, TrackOptions& t, bool with_filters) {
   }
 }
 
-void add_report_output_options(CLI::App* cmd, ReportOutput& output) {
+void add_report_output_options(CLI::App* cmd, ReportOutput& output, std::vector<std::string> formats) {
   cmd->add_option("--report-format", output.format, "Report format")
-      ->check(CLI::IsMember({"markdown", "csv"}))
+      ->check(CLI::IsMember(formats))
       ->capture_default_str();
   cmd->add_option("--report-file", output.file, "Also write the report to this file");
 }
@@ -91,8 +91,9 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   race->add_option("--target-hosts", target_hosts, "The cluster's HTTP endpoints, host:port[,host:port...]")
       ->capture_default_str();
   race->add_option("--report-file", config.report_file, "Also write the report to this file");
-  race->add_option("--report-format", config.report_format, "Report format")
-      ->check(CLI::IsMember({"markdown", "csv"}))
+  race->add_option("--report-format", config.report_format,
+                   "Format of --report-file: markdown, csv, or json (for tools: docs/report-json.md)")
+      ->check(CLI::IsMember({"markdown", "csv", "json"}))
       ->capture_default_str();
   race->add_option("--race-id", config.race_id, "The race's id (default: a new UUID)");
   race->add_option("--on-error", on_error,
@@ -158,14 +159,14 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   ReportCommand report_cmd;
   auto* report = app.add_subcommand("report", "Print a stored race's summary report again");
   report->add_option("--race-id", report_cmd.race_id, "The race (rally list races shows them)")->required();
-  add_report_output_options(report, report_cmd.output);
+  add_report_output_options(report, report_cmd.output, {"markdown", "csv", "json"});
 
   CompareCommand compare_cmd;
   std::string fail_on_regression;
   auto* compare = app.add_subcommand("compare", "Compare two stored races task by task, metric by metric");
   compare->add_option("--baseline", compare_cmd.baseline, "The baseline race's id")->required();
   compare->add_option("--contender", compare_cmd.contender, "The contender race's id")->required();
-  add_report_output_options(compare, compare_cmd.output);
+  add_report_output_options(compare, compare_cmd.output, {"markdown", "csv"});
   compare->add_option("--fail-on-regression", fail_on_regression,
                       "Exit 64 when a metric regresses by more than PERCENT in any task: METRIC:PERCENT[,...], "
                       "METRIC one of throughput.min|mean|median|max, latency.pN, service_time.pN, "

@@ -67,7 +67,20 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   out_ << metrics::final_score_banner() << markdown << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
-    auto content = config_.report_format == "csv" ? metrics::format_csv(lines) : markdown;
+    std::string content = markdown;
+    if (config_.report_format == "csv") content = metrics::format_csv(lines);
+    if (config_.report_format == "json") {
+      metrics::ReportMeta meta;
+      meta.race_id = config_.race_id;
+      meta.race_timestamp = config_.race_timestamp;
+      meta.track = track_ ? track_->name : "";
+      meta.challenge = track_ ? track_->find_challenge(config_.challenge).name : config_.challenge;
+      meta.distribution = cluster_.distribution;
+      meta.distribution_version = cluster_.version;
+      meta.user_tags = config_.user_tags;
+      meta.notes = notes_;
+      content = metrics::format_json(results_, meta);
+    }
     write_file_atomically(config_.report_file, content);
   }
   auto path = store_race("success", "");

@@ -109,6 +109,21 @@ class TinyRaceTest(TempDirTestCase, unittest.TestCase):
         self.assertEqual(lines[0], "Metric,Task,Value,Unit")
         self.assertIn("Mean Throughput,match-all,", "\n".join(lines))
 
+    def test_json_report_file(self):
+        report_file = os.path.join(self.tmp, "report.json")
+        race_id = new_race_id()
+        run = self.rally("race", f"--track-path={self.copy_track()}", f"--target-hosts={cluster_address()}",
+                         "--report-format=json", f"--report-file={report_file}", f"--race-id={race_id}",
+                         "--user-tags=intention:json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(report_file) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["schema"], "rally-report/1")
+        self.assertEqual(doc["race"]["race-id"], race_id)
+        self.assertEqual(doc["race"]["cluster"]["distribution"], "opensearch")
+        self.assertEqual(doc["race"]["user-tags"], {"intention": "json"})
+        self.assertIn("match-all", [t["task"] for t in doc["tasks"]])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -88,6 +88,22 @@ class StoredRacesTest(unittest.TestCase):
         self.assertIn(second, limited.stdout)
         self.assertNotIn(first, limited.stdout)
 
+    def test_json_report_of_a_stored_race_for_tools(self):
+        path = os.path.join(self.tmp, "report.json")
+        run = self.rally("report", f"--race-id={self.race_ids[0]}", "--report-format=json", f"--report-file={path}")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        doc = json.loads(run.stdout)
+        with open(path) as f:
+            self.assertEqual(json.load(f), doc)
+        self.assertEqual(doc["schema"], "rally-report/1")
+        self.assertEqual(doc["race"]["race-id"], self.race_ids[0])
+        self.assertEqual(doc["race"]["user-tags"], {"intention": "run-0", "env": "ci"})
+        tasks = {t["task"]: t for t in doc["tasks"]}
+        self.assertEqual(tasks["index-append"]["throughput"]["unit"], "docs/s")
+        self.assertEqual(tasks["index-append"]["total_weight"], 1000)
+        self.assertIn("50", tasks["match-all"]["latency_ms"])
+        self.assertEqual(tasks["match-all"]["error_rate_percent"], 0)
+
     def test_user_tags_are_stored_and_listed(self):
         with open(self.race_path(self.race_ids[1])) as f:
             race = json.load(f)

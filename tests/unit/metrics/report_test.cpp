@@ -1,6 +1,8 @@
 #include "rally/metrics/report.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -83,6 +85,41 @@ TEST(Report, CsvMatchesTheGoldenFile) {
   auto expected = golden("report.csv");
   ASSERT_FALSE(expected.empty());
   EXPECT_EQ(format_csv(report_lines(golden_results())), expected);
+}
+
+ReportMeta golden_meta() {
+  return ReportMeta{"2b7c5e7e-0000-4000-8000-000000000001",
+                    "2026-11-29T02:00:00Z",
+                    "success",
+                    "tiny",
+                    "append-and-search",
+                    "opensearch",
+                    "2.19.6",
+                    {{"intention", "golden"}},
+                    {"a note"}};
+}
+
+TEST(Report, JsonMatchesTheGoldenFile) {
+  auto actual = format_json(golden_results(), golden_meta());
+  if (std::getenv("RALLY_UPDATE_GOLDEN")) {  // regenerate after a deliberate change, then review the diff
+    std::ofstream(std::string(RALLY_SOURCE_DIR) + "/tests/unit/metrics/golden/report.json") << actual;
+  }
+  auto expected = golden("report.json");
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(actual, expected);
+}
+
+TEST(Report, JsonIsVersionedAndCarriesWhatToolsNeed) {
+  auto doc = nlohmann::json::parse(format_json(golden_results(), golden_meta()));
+  EXPECT_EQ(doc["schema"], "rally-report/1");
+  EXPECT_EQ(doc["race"]["cluster"]["distribution"], "opensearch");
+  EXPECT_EQ(doc["race"]["user-tags"]["intention"], "golden");
+  const auto& tasks = doc["tasks"];
+  ASSERT_FALSE(tasks.empty());
+  EXPECT_EQ(tasks[0]["task"], "index-append");
+  EXPECT_EQ(tasks[0]["throughput"]["unit"], "docs/s");
+  EXPECT_DOUBLE_EQ(tasks[0]["latency_ms"]["50"].get<double>(), 10.5);
+  for (const auto& t : tasks) EXPECT_NE(t["task"], "delete-index");  // not reported, as in the table
 }
 
 TEST(Report, AdministrativeTasksAppearOnlyWhenTheyFailed) {
