@@ -29,14 +29,14 @@ struct OperationResult {
   Nanos service_time = 0;
   std::string error_description;  // filled only on failure
   std::string error_kind;         // what failed, for counting: "HTTP 404 index_not_found_exception", "timeout"
-  // Added by the operations branch: Rally's runner meta-data (search with detailed-results:
+  // Rally's runner meta-data (search with detailed-results:
   // hits, hits_relation, took, timed_out; paged searches also pages). Null when the runner
   // reports none. Assertions read it; the metrics path does not record it (yet).
   nlohmann::json meta;
 };
 
 // The points in time a running composite operation opened, by the name of the
-// open-point-in-time operation. Added by the operations branch.
+// open-point-in-time operation.
 struct PointInTime {
   std::string id;
   bool opensearch = false;  // opened with OpenSearch's API (/_search/point_in_time), else Elasticsearch's (/_pit)
