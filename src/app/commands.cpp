@@ -8,6 +8,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/common/text.hpp"
 #include "rally/metrics/compare.hpp"
 #include "rally/metrics/race_store.hpp"
 #include "rally/metrics/report.hpp"
@@ -31,16 +32,6 @@ std::string human_bytes(std::uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
   return buf;
-}
-
-std::string with_thousands(std::uint64_t n) {
-  auto digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 struct CorpusTotals {

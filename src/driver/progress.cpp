@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rally/common/text.hpp"
+
 namespace rally::driver {
 
 namespace {
@@ -24,14 +26,7 @@ double percent_done(const track::Task& task, const TaskProgress& p, std::uint64_
 }
 
 std::string thousands(double value) {
-  auto n = static_cast<std::uint64_t>(std::llround(std::max(0.0, value)));
-  auto digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+  return with_thousands(static_cast<std::uint64_t>(std::llround(std::max(0.0, value))));
 }
 
 }  // namespace
