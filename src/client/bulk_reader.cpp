@@ -73,7 +73,10 @@ BulkReader::BulkReader(std::vector<DocumentSlice> slices, const track::BulkParam
       conflict_probability_(params.conflict_probability / 100.0),
       on_conflict_(params.on_conflict),
       random_(seed),
-      looped_(params.looped) {}
+      looped_(params.looped) {
+  // {"update": {"_index": "<target>", "_id": "<up to 20 digits>"}}\n
+  for (const auto& slice : slices_) longest_action_ = std::max(longest_action_, slice.target.size() + 64);
+}
 
 void BulkReader::start_slice() {
   const auto& slice = slices_[current_];
@@ -89,18 +92,21 @@ void BulkReader::start_slice() {
   }
 }
 
-void BulkReader::add(const char* data, std::size_t size) {
-  // Adjacent bytes (a file that holds its action lines) make one piece.
-  if (!layout_.empty() && layout_.back().data && layout_.back().data + layout_.back().size == data) {
-    layout_.back().size += size;
-    return;
+namespace {
+// Adjacent bytes (a file that holds its action lines) make one piece.
+void add(std::vector<boost::asio::const_buffer>& pieces, const char* data, std::size_t size) {
+  if (!pieces.empty()) {
+    auto& last = pieces.back();
+    if (static_cast<const char*>(last.data()) + last.size() == data) {
+      last = boost::asio::const_buffer(last.data(), last.size() + size);
+      return;
+    }
   }
-  layout_.push_back(Piece{data, 0, size});
+  pieces.emplace_back(data, size);
 }
+}  // namespace
 
-void BulkReader::add_action(std::size_t offset, std::size_t size) { layout_.push_back(Piece{nullptr, offset, size}); }
-
-void BulkReader::append_action_with_id(const DocumentSlice& slice, bool& update) {
+void BulkReader::append_action_with_id(const DocumentSlice& slice, bool& update, Pieces& pieces) {
   std::uint64_t id;
   update = false;
   bool conflict = ids_used_ > 0 && conflict_probability_ > 0 &&
@@ -119,7 +125,7 @@ void BulkReader::append_action_with_id(const DocumentSlice& slice, bool& update)
   actions_ += R"(", "_id": ")";
   actions_ += id_text;
   actions_ += "\"}}\n";
-  add_action(start, actions_.size() - start);
+  add(pieces, actions_.data() + start, actions_.size() - start);
 }
 
 std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::vector<boost::asio::const_buffer>& pieces) {
@@ -127,8 +133,8 @@ std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::vector<boost::asio:
   static constexpr std::string_view update_close = "}\n";
   static constexpr std::string_view newline = "\n";
   pieces.clear();
-  layout_.clear();
   actions_.clear();
+  if (conflicts_ != track::Conflicts::none) actions_.reserve(std::size_t{bulk_size} * longest_action_);
   std::uint64_t docs = 0;
   while (docs < bulk_size) {
     if (current_ >= slices_.size()) {
@@ -154,26 +160,24 @@ std::uint64_t BulkReader::next(std::uint32_t bulk_size, std::vector<boost::asio:
     if (slice.action_line.empty()) end = line_end(end);  // action and source lines come in pairs
     bool update = false;
     if (ids_.empty()) {
-      if (!slice.action_line.empty()) add(slice.action_line.data(), slice.action_line.size());
+      if (!slice.action_line.empty()) add(pieces, slice.action_line.data(), slice.action_line.size());
     } else {
-      append_action_with_id(slice, update);
+      append_action_with_id(slice, update, pieces);
     }
     const char* line = data.data() + position_;
     std::size_t size = end - position_;
     bool has_newline = size > 0 && line[size - 1] == '\n';
     if (update) {
-      add(update_open.data(), update_open.size());
-      add(line, has_newline ? size - 1 : size);
-      add(update_close.data(), update_close.size());
+      add(pieces, update_open.data(), update_open.size());
+      add(pieces, line, has_newline ? size - 1 : size);
+      add(pieces, update_close.data(), update_close.size());
     } else {
-      add(line, size);
-      if (!has_newline) add(newline.data(), newline.size());
+      add(pieces, line, size);
+      if (!has_newline) add(pieces, newline.data(), newline.size());
     }
     position_ = end;
     ++docs;
   }
-  pieces.reserve(layout_.size());
-  for (const auto& p : layout_) pieces.emplace_back(p.data ? p.data : actions_.data() + p.offset, p.size);
   return docs;
 }
 

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
@@ -237,17 +238,20 @@ class StreamConnection final : public Connection {
     head_ += "\r\n";
   }
 
-  // Plain TCP: the buffers go to sendmsg up to 1024 at a time (Asio's own writes take 64,
-  // which splits a 5,000-document bulk into hundreds of small segments).
-  asio::awaitable<boost::system::error_code> write_all(std::uint64_t& written) {
+  // Plain TCP: the head, then the body's buffers, go to sendmsg up to 1024 at a time (Asio's
+  // own writes take 64, which splits a 5,000-document bulk into hundreds of small segments).
+  asio::awaitable<boost::system::error_code> write_all(BufferRange body, std::uint64_t& written) {
     constexpr std::size_t max_iov = 1024;
     iovec iov[max_iov];
+    // Buffer i: the head for 0, else body's i-1; no copy of the body's (many) buffers.
+    const std::size_t buffers = 1 + static_cast<std::size_t>(body.last - body.first);
+    auto at = [&](std::size_t i) { return i == 0 ? asio::const_buffer(asio::buffer(head_)) : body.first[i - 1]; };
     std::size_t index = 0, offset = 0;
     const int fd = socket().native_handle();
-    while (index < buffers_.size()) {
+    while (index < buffers) {
       std::size_t count = 0;
-      for (std::size_t i = index; i < buffers_.size() && count < max_iov; ++i, ++count) {
-        const auto& b = buffers_[i];
+      for (std::size_t i = index; i < buffers && count < max_iov; ++i, ++count) {
+        const auto b = at(i);
         std::size_t skip = i == index ? offset : 0;
         iov[count].iov_base = const_cast<char*>(static_cast<const char*>(b.data()) + skip);
         iov[count].iov_len = b.size() - skip;
@@ -266,8 +270,8 @@ class StreamConnection final : public Connection {
       }
       written += static_cast<std::uint64_t>(n);
       auto left = static_cast<std::size_t>(n);
-      while (left > 0 && index < buffers_.size()) {
-        std::size_t available = buffers_[index].size() - offset;
+      while (left > 0 && index < buffers) {
+        std::size_t available = at(index).size() - offset;
         if (left < available) {
           offset += left;
           left = 0;
@@ -277,14 +281,13 @@ class StreamConnection final : public Connection {
           offset = 0;
         }
       }
-      while (index < buffers_.size() && buffers_[index].size() == 0) ++index;
+      while (index < buffers && at(index).size() == 0) ++index;
     }
     co_return boost::system::error_code{};
   }
 
   asio::awaitable<Attempt> attempt(HttpRequest& request) {
     Attempt result;
-    buffers_.clear();
     std::size_t body_size = request.body_size();
     bool compressed = shared_->compress && body_size > 0;
     if (compressed) {
@@ -296,24 +299,20 @@ class StreamConnection final : public Connection {
       body_size = compressed_.size();
     }
     build_head(request, body_size, compressed);
-    buffers_.push_back(asio::buffer(head_));
-    if (compressed) {
-      buffers_.push_back(asio::buffer(compressed_));
-    } else if (!request.pieces.empty()) {
-      buffers_.insert(buffers_.end(), request.pieces.begin(), request.pieces.end());
-    } else if (!request.body.empty()) {
-      buffers_.push_back(asio::buffer(request.body));
-    }
+    // The body as buffers, without copying the pieces: one string, or the request's pieces.
+    asio::const_buffer single = asio::buffer(compressed ? compressed_ : request.body);
+    BufferRange body = compressed || request.pieces.empty()
+                           ? BufferRange{&single, &single + (single.size() > 0 ? 1 : 0)}
+                           : BufferRange{request.pieces.data(), request.pieces.data() + request.pieces.size()};
     Nanos start = monotonic_ns();
     boost::system::error_code wec;
     if constexpr (tls) {
       // TLS: Beast's ssl_stream gathers small buffers into full records itself.
-      auto [ec, n] = co_await asio::async_write(
-          *stream_, BufferRange{buffers_.data(), buffers_.data() + buffers_.size()}, use_tuple);
+      auto [ec, n] = co_await asio::async_write(*stream_, beast::buffers_cat(asio::buffer(head_), body), use_tuple);
       wec = ec;
       result.bytes_sent = n;
     } else {
-      wec = co_await write_all(result.bytes_sent);
+      wec = co_await write_all(body, result.bytes_sent);
     }
     if (wec) {
       result.ec = timed(wec);
@@ -395,7 +394,6 @@ class StreamConnection final : public Connection {
   std::string head_;
   std::string compressed_;
   std::string inflated_;
-  std::vector<asio::const_buffer> buffers_;
   std::vector<tcp::endpoint> endpoints_;
   Gzip gzip_;
   long verify_result_ = X509_V_OK;

@@ -89,26 +89,28 @@ boost::asio::awaitable<OperationResult> run_delete_templates(const track::Templa
   co_return result;
 }
 
-boost::asio::awaitable<OperationResult> run_create_data_streams(const track::DataStreamParams& p,
-                                                                ClientContext& client) {
-  OperationResult result;
-  result.weight = p.data_streams.size();
-  for (const auto& name : p.data_streams) {
-    if (co_await send_body(client, result, http::verb::put, with_query("/_data_stream/" + name, p.request_params), ""))
-      co_return result;
-  }
-  co_return result;
-}
-
-boost::asio::awaitable<OperationResult> run_delete_data_streams(const track::DataStreamParams& p,
-                                                                ClientContext& client) {
+namespace {
+// PUT or DELETE of every data stream named; deleting one that does not exist is no error.
+boost::asio::awaitable<OperationResult> for_each_data_stream(const track::DataStreamParams& p, ClientContext& client,
+                                                             http::verb verb) {
   OperationResult result;
   result.weight = p.data_streams.size();
   for (const auto& name : p.data_streams) {
     auto target = with_query("/_data_stream/" + name, p.request_params);
-    if (co_await send_body(client, result, http::verb::delete_, target, "", true)) co_return result;
+    if (co_await send_body(client, result, verb, target, "", verb == http::verb::delete_)) co_return result;
   }
   co_return result;
+}
+}  // namespace
+
+boost::asio::awaitable<OperationResult> run_create_data_streams(const track::DataStreamParams& p,
+                                                                ClientContext& client) {
+  return for_each_data_stream(p, client, http::verb::put);
+}
+
+boost::asio::awaitable<OperationResult> run_delete_data_streams(const track::DataStreamParams& p,
+                                                                ClientContext& client) {
+  return for_each_data_stream(p, client, http::verb::delete_);
 }
 
 }  // namespace rally::client::detail

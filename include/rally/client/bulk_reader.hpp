@@ -63,17 +63,9 @@ class BulkReader {
   std::uint64_t next(std::uint32_t bulk_size, std::string& body);
 
  private:
-  // A piece of the body: bytes in the corpus, in a literal, or in actions_ (by offset, as
-  // actions_ may grow while a bulk is built).
-  struct Piece {
-    const char* data;  // null: actions_ at `offset`
-    std::size_t offset;
-    std::size_t size;
-  };
+  using Pieces = std::vector<boost::asio::const_buffer>;
   void start_slice();
-  void append_action_with_id(const DocumentSlice& slice, bool& update);
-  void add(const char* data, std::size_t size);
-  void add_action(std::size_t offset, std::size_t size);
+  void append_action_with_id(const DocumentSlice& slice, bool& update, Pieces& pieces);
 
   std::vector<DocumentSlice> slices_;
   track::Conflicts conflicts_ = track::Conflicts::none;
@@ -86,8 +78,10 @@ class BulkReader {
   std::vector<std::uint64_t> ids_;  // the ids of the current slice, in sending order
   std::size_t ids_used_ = 0;
   bool looped_ = false;  // start again at the beginning when the corpus is used up
-  std::string actions_;  // action lines with ids, for the current bulk
-  std::vector<Piece> layout_;
+  // Action lines with ids, for the current bulk; reserved for a whole bulk up front, so the
+  // pieces that point into it stay valid while it fills.
+  std::string actions_;
+  std::size_t longest_action_ = 0;
 };
 
 }  // namespace rally::client
