@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbz2-dev libzstd-dev
   openjdk-17-jdk-headless maven
-  nginx wrk curl python3 procps
+  nginx wrk curl python3 procps util-linux iproute2
   gzip bzip2 zstd openssl ca-certificates time
 )
 
