@@ -64,6 +64,41 @@ void add_track_options(CLI::App* cmd, TrackOptions& t, bool with_filters) {
   }
 }
 
+// "50,99.9,100" -> {50, 99.9, 100}; each in (0, 100].
+std::vector<double> parse_percentiles(const std::string& text, const char* option) {
+  std::vector<double> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto entry = text.substr(start, end - start);
+    std::size_t used = 0;
+    double p = -1;
+    try {
+      p = std::stod(entry, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != entry.size() || !(p > 0 && p <= 100))
+      throw RallyError(std::string(option) + ": '" + entry + "' is not a percentile (a number above 0, at most 100)");
+    out.push_back(p);
+    start = end + 1;
+  }
+  return out;
+}
+
+void add_report_view_options(CLI::App* cmd, ReportConfig& view, std::string& latency, std::string& throughput) {
+  cmd->add_option("--show-in-report", view.show,
+                  "Which rows the report shows: available (rows with values, percentiles with enough samples), "
+                  "all-percentiles (every requested percentile), all (also rows without a value)")
+      ->check(CLI::IsMember({"available", "all-percentiles", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--latency-percentiles", latency,
+                  "Latency, service and processing time percentiles to report (default 50,90,99,99.9,99.99,100)");
+  cmd->add_option("--throughput-percentiles", throughput,
+                  "Percentiles of the throughput samples to report besides min/mean/median/max, e.g. 5,95");
+}
+
 void add_report_output_options(CLI::App* cmd, ReportOutput& output, std::vector<std::string> formats) {
   cmd->add_option("--report-format", output.format, "Report format")
       ->check(CLI::IsMember(formats))
@@ -92,9 +127,17 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       ->capture_default_str();
   race->add_option("--report-file", config.report_file, "Also write the report to this file");
   race->add_option("--report-format", config.report_format,
-                   "Format of --report-file: markdown, csv, or json (for tools: docs/report-json.md)")
-      ->check(CLI::IsMember({"markdown", "csv", "json"}))
+                   "Format of --report-file: markdown, csv, json (for tools: docs/report-json.md) or html "
+                   "(one page with charts)")
+      ->check(CLI::IsMember({"markdown", "csv", "json", "html"}))
       ->capture_default_str();
+  std::string race_latency_percentiles, race_throughput_percentiles;
+  add_report_view_options(race, config.report, race_latency_percentiles, race_throughput_percentiles);
+  race->add_option("--baseline", config.report.baseline,
+                   "A stored race to check this one against with --fail-on-regression");
+  race->add_option("--fail-on-regression", config.report.fail_on_regression,
+                   "With --baseline: exit 64 when a metric regressed by more than PERCENT against it, "
+                   "METRIC:PERCENT[,...] as for compare");
   race->add_option("--race-id", config.race_id, "The race's id (default: a new UUID)");
   race->add_option("--on-error", on_error,
                    "What a failed request does: continue (but stop on refused connections), "
@@ -159,7 +202,9 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   ReportCommand report_cmd;
   auto* report = app.add_subcommand("report", "Print a stored race's summary report again");
   report->add_option("--race-id", report_cmd.race_id, "The race (rally list races shows them)")->required();
-  add_report_output_options(report, report_cmd.output, {"markdown", "csv", "json"});
+  add_report_output_options(report, report_cmd.output, {"markdown", "csv", "json", "html"});
+  std::string report_latency_percentiles, report_throughput_percentiles;
+  add_report_view_options(report, report_cmd.view, report_latency_percentiles, report_throughput_percentiles);
 
   CompareCommand compare_cmd;
   std::string fail_on_regression;
@@ -188,6 +233,15 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   }
   if (*list) return Command{ListTracksCommand{}};
   if (*report) {
+    try {
+      if (!report_latency_percentiles.empty())
+        report_cmd.view.latency_percentiles = parse_percentiles(report_latency_percentiles, "--latency-percentiles");
+      report_cmd.view.throughput_percentiles =
+          parse_percentiles(report_throughput_percentiles, "--throughput-percentiles");
+    } catch (const RallyError& e) {
+      std::cerr << "[ERROR] " << e.what() << "\n";
+      return exit_error;
+    }
     report_cmd.races_dir = metrics::RaceStore::default_races_dir();
     return Command{std::move(report_cmd)};
   }
@@ -211,6 +265,13 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
     config.target_hosts = parse_host_list(target_hosts, "target-hosts");
     config.client = parse_client_options(client_options);
     config.user_tags = parse_user_tags(user_tags);
+    if (!race_latency_percentiles.empty())
+      config.report.latency_percentiles = parse_percentiles(race_latency_percentiles, "--latency-percentiles");
+    config.report.throughput_percentiles = parse_percentiles(race_throughput_percentiles, "--throughput-percentiles");
+    if (config.report.baseline.empty() != config.report.fail_on_regression.empty())
+      throw RallyError("--baseline and --fail-on-regression go together: give both or neither");
+    if (!config.report.fail_on_regression.empty())
+      (void)metrics::parse_regression_thresholds(config.report.fail_on_regression);
   } catch (const RallyError& e) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;

@@ -47,6 +47,7 @@ struct ReportOutput {
 struct ReportCommand {
   std::string race_id;
   ReportOutput output;
+  ReportConfig view;  // --show-in-report and the percentiles (baseline unused)
   std::string races_dir;
 };
 struct CompareCommand {

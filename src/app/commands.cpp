@@ -270,14 +270,9 @@ int run_list_races(const ListRacesCommand& command, std::ostream& out, std::ostr
 
 int run_report(const ReportCommand& command, std::ostream& out, std::ostream& err) {
   auto race = metrics::RaceStore(command.races_dir).load(command.race_id);
-  auto lines = metrics::report_lines(race.results);
-  auto text = command.output.format == "csv" ? metrics::format_csv(lines) : metrics::format_markdown(lines);
-  if (command.output.format == "json") {
-    // For tools: the JSON document alone on stdout (and in the file).
-    metrics::ReportMeta meta{race.race_id,      race.race_timestamp,       race.status, race.track, race.challenge,
-                             race.distribution, race.distribution_version, {},          race.notes};
-    for (const auto& [key, value] : race.user_tags) meta.user_tags.emplace_back(key, value);
-    text = metrics::format_json(race.results, meta);
+  auto text = metrics::render_report(race.report(), command.output.format, metrics::report_options(command.view));
+  if (command.output.format == "json" || command.output.format == "html") {
+    // For tools and browsers: the document alone on stdout (and in the file).
     out << text;
     if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
     return exit_success;

@@ -1,5 +1,4 @@
-#include <boost/beast/core/detail/base64.hpp>
-
+#include "rally/common/base64.hpp"
 #include "rally/common/errors.hpp"
 
 #include "client_shared.hpp"
@@ -8,13 +7,6 @@
 namespace rally::client {
 
 namespace {
-
-std::string base64(const std::string& text) {
-  namespace b64 = boost::beast::detail::base64;
-  std::string out(b64::encoded_size(text.size()), '\0');
-  out.resize(b64::encode(out.data(), text.data(), text.size()));
-  return out;
-}
 
 int major_version(const std::string& version) {
   int major = 0;
@@ -105,7 +97,7 @@ ClientSetup::ClientSetup(const RaceConfig& config)
   h = "Accept: " + accept_for(config.cluster_distribution, config.cluster_version) + "\r\n";
   h += "User-Agent: rally-cpp\r\n";
   if (!o.basic_auth_user.empty())
-    h += "Authorization: Basic " + base64(o.basic_auth_user + ":" + o.basic_auth_password) + "\r\n";
+    h += "Authorization: Basic " + base64_encode(o.basic_auth_user + ":" + o.basic_auth_password) + "\r\n";
   if (!o.api_key.empty()) h += "Authorization: ApiKey " + o.api_key + "\r\n";
   shared->client_headers = o.headers;
   if (!o.opaque_id.empty()) shared->client_headers.emplace_back("X-Opaque-Id", o.opaque_id);

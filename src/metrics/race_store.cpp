@@ -68,6 +68,7 @@ StoredRace parse_stored_race(const nlohmann::json& race, const std::string& path
     }
     if (auto it = race.find("results"); it != race.end() && it->contains("op_metrics")) {
       r.results = it->at("op_metrics").get<std::vector<TaskResult>>();
+      if (it->contains("cluster")) r.cluster = it->at("cluster").get<std::vector<ClusterMetric>>();
     }
   } catch (const nlohmann::json::exception& e) {
     throw RallyError(path + ": not a race rally can read: " + e.what());
@@ -75,6 +76,16 @@ StoredRace parse_stored_race(const nlohmann::json& race, const std::string& path
     throw RallyError(path + ": not a race rally can read: " + e.what());
   }
   return r;
+}
+
+RaceReport StoredRace::report() const {
+  RaceReport report;
+  report.meta = ReportMeta{race_id, race_timestamp, status, track, challenge, distribution, distribution_version, {},
+                           notes};
+  for (const auto& [key, value] : user_tags) report.meta.user_tags.emplace_back(key, value);
+  report.results = results;
+  report.cluster = cluster;
+  return report;
 }
 
 void sort_newest_first(std::vector<StoredRace>& races, std::vector<double>& written) {

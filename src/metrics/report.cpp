@@ -42,17 +42,77 @@ void add_percentiles(std::vector<ReportLine>& out, const TaskResult& r, const st
   }
 }
 
+// Nearest-rank percentile of a small series (Rally's throughput samples).
+double series_percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+std::vector<double> cumulative_series(const TaskResult& r) {
+  std::vector<double> values;
+  for (const auto& s : r.per_second) {
+    if (s.cumulative_throughput) values.push_back(*s.cumulative_throughput);
+  }
+  return values;
+}
+
+std::vector<Percentile> recompute(const TaskResult& r, const std::string& name, const std::vector<Percentile>& stored,
+                                  const ReportOptions& options) {
+  if (auto h = r.histogram(name)) {
+    auto wanted = options.show == ShowInReport::available
+                      ? percentiles_for_sample_size(h->total_count(), options.latency_percentiles)
+                      : (h->empty() ? std::vector<double>{} : options.latency_percentiles);
+    std::vector<Percentile> out;
+    for (double p : wanted) out.push_back({p, static_cast<double>(h->value_at_percentile(p)) / 1e6});
+    return out;
+  }
+  // No histogram (a race stored by an older rally): only the percentiles it has.
+  std::vector<Percentile> out;
+  for (const auto& p : stored) {
+    if (std::find(options.latency_percentiles.begin(), options.latency_percentiles.end(), p.percentile) !=
+        options.latency_percentiles.end())
+      out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results) {
+TaskResult with_percentiles(const TaskResult& result, const ReportOptions& options) {
+  TaskResult r = result;
+  r.latency = recompute(result, "latency", result.latency, options);
+  r.service_time = recompute(result, "service_time", result.service_time, options);
+  r.processing_time = recompute(result, "processing_time", result.processing_time, options);
+  r.schedule_lag = recompute(result, "schedule_lag", result.schedule_lag, options);
+  return r;
+}
+
+std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results, const ReportOptions& options,
+                                     const std::vector<ClusterMetric>& cluster) {
   std::vector<ReportLine> out;
-  for (const auto& r : results) {
-    if (!r.include_in_reporting && r.failed_requests == 0) continue;
+  const bool all = options.show == ShowInReport::all;
+  for (const auto& c : cluster) out.push_back({c.label, "", format_number(c.value), c.unit});
+  for (const auto& result : results) {
+    if (!result.include_in_reporting && result.failed_requests == 0) continue;
+    auto r = with_percentiles(result, options);
     if (r.throughput) {
       out.push_back({"Min Throughput", r.task, format_number(r.throughput->min), r.throughput_unit});
       out.push_back({"Mean Throughput", r.task, format_number(r.throughput->mean), r.throughput_unit});
       out.push_back({"Median Throughput", r.task, format_number(r.throughput->median), r.throughput_unit});
       out.push_back({"Max Throughput", r.task, format_number(r.throughput->max), r.throughput_unit});
+    } else if (all) {
+      for (const char* m : {"Min Throughput", "Mean Throughput", "Median Throughput", "Max Throughput"})
+        out.push_back({m, r.task, "", r.throughput_unit});
+    }
+    auto series = cumulative_series(r);
+    for (double p : options.throughput_percentiles) {
+      auto label = percentile_label(p) + " Throughput";
+      if (!series.empty()) {
+        out.push_back({label, r.task, format_number(series_percentile(series, p)), r.throughput_unit});
+      } else if (all) {
+        out.push_back({label, r.task, "", r.throughput_unit});
+      }
     }
     add_percentiles(out, r, r.latency, "latency");
     add_percentiles(out, r, r.service_time, "service time");
@@ -62,28 +122,33 @@ std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results) {
   return out;
 }
 
-std::string format_markdown(const std::vector<ReportLine>& lines) {
-  const char* headers[] = {"Metric", "Task", "Value", "Unit"};
-  std::size_t w[4];
-  for (int i = 0; i < 4; ++i) w[i] = std::string(headers[i]).size();
-  for (const auto& l : lines) {
-    w[0] = std::max(w[0], l.metric.size());
-    w[1] = std::max(w[1], l.task.size());
-    w[2] = std::max(w[2], l.value.size());
-    w[3] = std::max(w[3], l.unit.size());
+std::string markdown_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> w;
+  for (const auto& h : headers) w.push_back(h.size());
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < w.size() && i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
   }
-  auto row = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d) {
+  auto row = [&](const std::vector<std::string>& cells) {
     std::string s = "|";
-    const std::string* cells[] = {&a, &b, &c, &d};
-    for (int i = 0; i < 4; ++i) s += " " + std::string(w[i] - cells[i]->size(), ' ') + *cells[i] + " |";
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const std::string& cell = i < cells.size() ? cells[i] : std::string();
+      s += " " + std::string(w[i] - cell.size(), ' ') + cell + " |";
+    }
     return s + "\n";
   };
-  std::string out = row(headers[0], headers[1], headers[2], headers[3]);
+  std::string out = row(headers);
   out += "|";
   for (auto width : w) out += std::string(width + 1, '-') + ":|";
   out += "\n";
-  for (const auto& l : lines) out += row(l.metric, l.task, l.value, l.unit);
+  for (const auto& r : rows) out += row(r);
   return out;
+}
+
+std::string format_markdown(const std::vector<ReportLine>& lines) {
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(lines.size());
+  for (const auto& l : lines) rows.push_back({l.metric, l.task, l.value, l.unit});
+  return markdown_table({"Metric", "Task", "Value", "Unit"}, rows);
 }
 
 std::string format_csv(const std::vector<ReportLine>& lines) {

@@ -16,7 +16,8 @@ OrderedJson percentiles(const std::vector<Percentile>& values) {
 
 }  // namespace
 
-std::string format_json(const std::vector<TaskResult>& results, const ReportMeta& meta) {
+std::string format_json(const RaceReport& input, const ReportOptions& options) {
+  const auto& meta = input.meta;
   OrderedJson report = OrderedJson::object();
   report["schema"] = "rally-report/1";
   OrderedJson race = OrderedJson::object();
@@ -31,10 +32,16 @@ std::string format_json(const std::vector<TaskResult>& results, const ReportMeta
   race["user-tags"] = tags;
   race["notes"] = meta.notes;
   report["race"] = race;
+  OrderedJson cluster = OrderedJson::array();
+  for (const auto& c : input.cluster) {
+    cluster.push_back({{"metric", c.key}, {"name", c.label}, {"value", c.value}, {"unit", c.unit}});
+  }
+  report["cluster"] = cluster;
   OrderedJson tasks = OrderedJson::array();
-  for (const auto& r : results) {
+  for (const auto& result : input.results) {
     // The markdown report's rule: administrative tasks only when they failed.
-    if (!r.include_in_reporting && r.failed_requests == 0) continue;
+    if (!result.include_in_reporting && result.failed_requests == 0) continue;
+    auto r = with_percentiles(result, options);
     OrderedJson t = OrderedJson::object();
     t["task"] = r.task;
     t["operation"] = r.operation;
@@ -63,6 +70,34 @@ std::string format_json(const std::vector<TaskResult>& results, const ReportMeta
     OrderedJson by_kind = OrderedJson::object();
     for (const auto& [k, v] : r.errors_by_kind) by_kind[k] = v;
     t["errors"] = by_kind;
+    if (r.target_throughput) {
+      t["target_throughput_ops"] = *r.target_throughput;
+      t["achieved_throughput_ops"] = r.achieved_ops_per_s;
+    } else {
+      t["target_throughput_ops"] = nullptr;
+      t["achieved_throughput_ops"] = nullptr;
+    }
+    t["schedule_lag_ms"] = percentiles(r.schedule_lag);
+    if (r.driver_load) {
+      t["driver_load"] = {{"cpu_mean_percent", r.driver_load->cpu_mean_percent},
+                          {"cpu_max_percent", r.driver_load->cpu_max_percent},
+                          {"loop_lag_ms", percentiles(r.driver_load->loop_lag)}};
+    } else {
+      t["driver_load"] = nullptr;
+    }
+    OrderedJson verdicts = OrderedJson::array();
+    for (const auto& v : r.verdicts) verdicts.push_back({{"kind", v.kind}, {"message", v.message}});
+    t["verdicts"] = verdicts;
+    OrderedJson series = OrderedJson::array();
+    for (const auto& s : r.per_second) {
+      OrderedJson point = {{"second", s.second}, {"ops", s.ops}, {"weight", s.weight}, {"bytes", s.bytes}};
+      OrderedJson errors = OrderedJson::object();
+      for (const auto& [k, v] : s.errors) errors[k] = v;
+      point["errors"] = errors;
+      point["throughput"] = s.cumulative_throughput ? OrderedJson(*s.cumulative_throughput) : OrderedJson(nullptr);
+      series.push_back(std::move(point));
+    }
+    t["per_second"] = series;
     tasks.push_back(std::move(t));
   }
   report["tasks"] = tasks;

@@ -6,6 +6,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/metrics/compare.hpp"
 #include "rally/metrics/race_store.hpp"
 #include "rally/metrics/report.hpp"
 #include "rally/track/track_loader.hpp"
@@ -50,7 +51,7 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   // Credentials and header values are masked: race.json is shared and uploaded.
   race["client-options"] = nlohmann::json::parse(describe_client_options(config_.client));
   race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
-  race["results"] = {{"op_metrics", results_}};
+  race["results"] = {{"op_metrics", results_}, {"cluster", cluster_metrics_}};
   race["notes"] = notes_;
   if (!config_.user_tags.empty()) {
     nlohmann::json tags = nlohmann::json::object();
@@ -61,33 +62,59 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   return metrics::RaceStore(config_.races_dir).store(config_.race_id, race);
 }
 
+metrics::RaceReport BenchmarkCoordinator::race_report(const std::string& status) const {
+  metrics::RaceReport report;
+  auto& meta = report.meta;
+  meta.race_id = config_.race_id;
+  meta.race_timestamp = config_.race_timestamp;
+  meta.status = status;
+  meta.track = track_ ? track_->name : "";
+  meta.challenge = track_ ? track_->find_challenge(config_.challenge).name : config_.challenge;
+  meta.distribution = cluster_.distribution;
+  meta.distribution_version = cluster_.version;
+  meta.user_tags = config_.user_tags;
+  meta.notes = notes_;
+  report.results = results_;
+  report.cluster = cluster_metrics_;
+  return report;
+}
+
 int BenchmarkCoordinator::on_benchmark_complete() {
-  auto lines = metrics::report_lines(results_);
-  auto markdown = metrics::format_markdown(lines);
-  out_ << metrics::final_score_banner() << markdown << "\n";
+  auto report = race_report("success");
+  auto options = metrics::report_options(config_.report);
+  out_ << metrics::final_score_banner() << metrics::render_report(report, "markdown", options) << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
-    std::string content = markdown;
-    if (config_.report_format == "csv") content = metrics::format_csv(lines);
-    if (config_.report_format == "json") {
-      metrics::ReportMeta meta;
-      meta.race_id = config_.race_id;
-      meta.race_timestamp = config_.race_timestamp;
-      meta.track = track_ ? track_->name : "";
-      meta.challenge = track_ ? track_->find_challenge(config_.challenge).name : config_.challenge;
-      meta.distribution = cluster_.distribution;
-      meta.distribution_version = cluster_.version;
-      meta.user_tags = config_.user_tags;
-      meta.notes = notes_;
-      content = metrics::format_json(results_, meta);
-    }
-    write_file_atomically(config_.report_file, content);
+    write_file_atomically(config_.report_file, metrics::render_report(report, config_.report_format, options));
   }
   auto path = store_race("success", "");
   out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";
-  out_ << "\n----------------------------------\n[INFO] SUCCESS\n----------------------------------\n";
+  int code = check_baseline();
+  out_ << "\n----------------------------------\n[INFO] " << (code == exit_success ? "SUCCESS" : "REGRESSION")
+       << "\n----------------------------------\n";
   out_.flush();
-  return exit_success;
+  return code;
+}
+
+int BenchmarkCoordinator::check_baseline() {
+  const auto& report = config_.report;
+  if (report.baseline.empty() || report.fail_on_regression.empty()) return exit_success;
+  auto baseline = metrics::RaceStore(config_.races_dir).load(report.baseline);
+  auto comparison = metrics::compare_results(baseline.results, results_);
+  auto thresholds = metrics::parse_regression_thresholds(report.fail_on_regression);
+  for (const auto& metric : metrics::unchecked_metrics(comparison, thresholds)) {
+    err_ << "[WARNING] fail-on-regression: no task of both races has " << metric << "; it was not checked.\n";
+  }
+  auto regressions = metrics::find_regressions(comparison, thresholds);
+  if (regressions.empty()) {
+    out_ << "[INFO] No regression against the baseline race [" << report.baseline
+         << "] past the --fail-on-regression thresholds.\n";
+    return exit_success;
+  }
+  for (const auto& r : regressions) err_ << "[ERROR] " << metrics::describe(r) << "\n";
+  err_ << "[ERROR] " << regressions.size() << (regressions.size() == 1 ? " regression" : " regressions")
+       << " against the baseline race [" << report.baseline << "] past the --fail-on-regression thresholds.\n";
+  return exit_error;
 }
 
 int BenchmarkCoordinator::on_benchmark_failure(const std::string& reason) {

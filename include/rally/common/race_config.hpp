@@ -14,6 +14,18 @@ namespace rally {
 // the race), `continue_on_network` survives connection errors too, `abort` stops at the first.
 enum class OnError : std::uint8_t { continue_on_error, abort, continue_on_network };
 
+// How a race's report shows its results (the report's own options; the coordinator alone
+// reads them, so they do not cross to Workers).
+struct ReportConfig {
+  std::string show = "available";  // --show-in-report: available, all-percentiles, all
+  std::vector<double> latency_percentiles{50, 90, 99, 99.9, 99.99, 100};
+  std::vector<double> throughput_percentiles;
+  // --baseline with --fail-on-regression: the race exits 64 when a metric regressed past
+  // its threshold against the stored baseline race (METRIC:PERCENT,..., checked by the CLI).
+  std::string baseline;
+  std::string fail_on_regression;
+};
+
 // The options of one race, parsed once at the edge (the CLI) and passed by const&.
 // It crosses process boundaries inside messages, so it holds only plain values.
 struct RaceConfig {
@@ -34,6 +46,7 @@ struct RaceConfig {
   std::string cluster_version;
   std::string report_file;
   std::string report_format = "markdown";
+  ReportConfig report;
   std::string races_dir;                                       // ~/.rally/benchmarks/races
   std::vector<std::pair<std::string, std::string>> user_tags;  // --user-tags, into race.json
   bool test_mode = false;

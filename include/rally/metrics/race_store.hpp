@@ -6,6 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "rally/metrics/report.hpp"
 #include "rally/metrics/task_result.hpp"
 
 namespace rally::metrics {
@@ -24,6 +25,10 @@ struct StoredRace {
   std::map<std::string, std::string> user_tags;
   std::vector<std::string> notes;
   std::vector<TaskResult> results;
+  std::vector<ClusterMetric> cluster;  // Rally's cluster rows, from the target's stats at the end
+
+  // The race as a report shows it.
+  [[nodiscard]] RaceReport report() const;
 };
 
 // Reads the fields above from a race.json document. Throws RallyError naming `path` and

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rally/common/race_config.hpp"
+#include "rally/metrics/report.hpp"
 #include "rally/metrics/task_result.hpp"
 #include "rally/track/track.hpp"
 
@@ -41,6 +42,9 @@ class BenchmarkCoordinator {
 
  private:
   std::string store_race(const std::string& status, const std::string& failure);
+  [[nodiscard]] metrics::RaceReport race_report(const std::string& status) const;
+  // --baseline/--fail-on-regression: exit_error when this race regressed against it.
+  int check_baseline();
 
   const RaceConfig& config_;
   std::ostream& out_;
@@ -50,6 +54,7 @@ class BenchmarkCoordinator {
   std::vector<std::string> notes_;
   bool started_ = false;
   std::vector<metrics::TaskResult> results_;
+  std::vector<metrics::ClusterMetric> cluster_metrics_;
 };
 
 }  // namespace rally::race

@@ -35,6 +35,13 @@ std::vector<TaskResult> golden_results() {
   bulk.processing_time = {{50, 11}, {90, 21.5}, {100, 32}};
   bulk.requests = 20;
   bulk.total_weight = 2000;
+  bulk.target_throughput = 10;
+  bulk.achieved_ops_per_s = 8.5;
+  bulk.schedule_lag = {{50, 0.5}, {90, 120}, {100, 400}};
+  bulk.driver_load = DriverLoad{41.5, 97.25, {{50, 0.05}, {100, 12.5}}};
+  bulk.verdicts = {{"target-throughput-missed", "achieved 8.5 ops/s of the target 10 ops/s (-15%)"}};
+  bulk.per_second = {SecondStats{3, 9, 900, 250000, {}, std::nullopt},
+                     SecondStats{4, 11, 1100, 300000, {{"http", 1}}, 1000.5}};
   results.push_back(bulk);
 
   TaskResult hidden;  // an administrative task that did not fail is not reported
@@ -99,8 +106,15 @@ ReportMeta golden_meta() {
                     {"a note"}};
 }
 
+RaceReport golden_report() {
+  RaceReport report{golden_meta(), golden_results(), {}};
+  report.cluster = {{"indexing_total_time", "Cumulative indexing time of primary shards", 1.25, "min"},
+                    {"segments_count", "Segment count", 42, ""}};
+  return report;
+}
+
 TEST(Report, JsonMatchesTheGoldenFile) {
-  auto actual = format_json(golden_results(), golden_meta());
+  auto actual = format_json(golden_report());
   if (std::getenv("RALLY_UPDATE_GOLDEN")) {  // regenerate after a deliberate change, then review the diff
     std::ofstream(std::string(RALLY_SOURCE_DIR) + "/tests/unit/metrics/golden/report.json") << actual;
   }
@@ -110,7 +124,7 @@ TEST(Report, JsonMatchesTheGoldenFile) {
 }
 
 TEST(Report, JsonIsVersionedAndCarriesWhatToolsNeed) {
-  auto doc = nlohmann::json::parse(format_json(golden_results(), golden_meta()));
+  auto doc = nlohmann::json::parse(format_json(golden_report()));
   EXPECT_EQ(doc["schema"], "rally-report/1");
   EXPECT_EQ(doc["race"]["cluster"]["distribution"], "opensearch");
   EXPECT_EQ(doc["race"]["user-tags"]["intention"], "golden");
@@ -120,6 +134,11 @@ TEST(Report, JsonIsVersionedAndCarriesWhatToolsNeed) {
   EXPECT_EQ(tasks[0]["throughput"]["unit"], "docs/s");
   EXPECT_DOUBLE_EQ(tasks[0]["latency_ms"]["50"].get<double>(), 10.5);
   for (const auto& t : tasks) EXPECT_NE(t["task"], "delete-index");  // not reported, as in the table
+  EXPECT_EQ(doc["cluster"][0]["metric"], "indexing_total_time");
+  EXPECT_EQ(tasks[0]["verdicts"][0]["kind"], "target-throughput-missed");
+  EXPECT_EQ(tasks[0]["per_second"][1]["errors"]["http"], 1);
+  EXPECT_TRUE(tasks[0]["per_second"][0]["throughput"].is_null());
+  EXPECT_DOUBLE_EQ(tasks[0]["schedule_lag_ms"]["90"].get<double>(), 120);
 }
 
 TEST(Report, AdministrativeTasksAppearOnlyWhenTheyFailed) {
