@@ -80,8 +80,8 @@ StoredRace parse_stored_race(const nlohmann::json& race, const std::string& path
 
 RaceReport StoredRace::report() const {
   RaceReport report;
-  report.meta = ReportMeta{race_id, race_timestamp, status, track, challenge, distribution, distribution_version, {},
-                           notes};
+  report.meta =
+      ReportMeta{race_id, race_timestamp, status, track, challenge, distribution, distribution_version, {}, notes};
   for (const auto& [key, value] : user_tags) report.meta.user_tags.emplace_back(key, value);
   report.results = results;
   report.cluster = cluster;

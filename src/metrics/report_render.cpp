@@ -39,8 +39,8 @@ std::string format_errors_markdown(const std::vector<TaskResult>& results) {
   for (const auto& r : results) {
     if (!reported(r) || r.failed_requests == 0) continue;
     for (const auto& [kind, count] : r.errors_by_kind) rows.push_back({r.task, kind, with_thousands(count)});
-    summary += r.task + ": " + with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) +
-               " requests failed (";
+    summary +=
+        r.task + ": " + with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) + " requests failed (";
     const char* sep = "";
     for (const auto& [error_class, count] : r.errors_by_class) {
       summary += sep + error_class + ": " + with_thousands(count);

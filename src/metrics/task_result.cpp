@@ -171,7 +171,8 @@ void from_json(const nlohmann::json& j, TaskResult& r) {
     r.driver_load = load;
   }
   if (j.contains("verdicts")) {
-    for (const auto& v : j["verdicts"]) r.verdicts.push_back({v.at("kind").get<std::string>(), v.at("message").get<std::string>()});
+    for (const auto& v : j["verdicts"])
+      r.verdicts.push_back({v.at("kind").get<std::string>(), v.at("message").get<std::string>()});
   }
   if (j.contains("per-second")) {
     for (const auto& s : j["per-second"]) r.per_second.push_back(second_from(s));
@@ -179,7 +180,8 @@ void from_json(const nlohmann::json& j, TaskResult& r) {
   if (j.contains("histograms")) {
     for (const auto& [name, text] : j["histograms"].items()) {
       auto blob = base64_decode(text.get<std::string>());
-      if (!blob || !HdrHistogram::deserialize(*blob)) throw std::runtime_error("histograms." + name + " is not a histogram");
+      if (!blob || !HdrHistogram::deserialize(*blob))
+        throw std::runtime_error("histograms." + name + " is not a histogram");
       r.histograms[name] = std::move(*blob);
     }
   }

@@ -36,7 +36,7 @@ struct ClusterMetric {
   std::string key;    // Rally's metrics-store name, e.g. "indexing_total_time"
   std::string label;  // the report's row, e.g. "Cumulative indexing time of primary shards"
   double value = 0;
-  std::string unit;   // e.g. "min", "GB", ""
+  std::string unit;  // e.g. "min", "GB", ""
 };
 
 void to_json(nlohmann::json& j, const ClusterMetric& m);

@@ -25,8 +25,8 @@ struct ThroughputStats {
 struct SecondStats {
   std::int64_t second = 0;  // whole seconds since the step began
   std::uint64_t ops = 0;
-  std::uint64_t weight = 0;  // docs for bulk, ops otherwise
-  std::uint64_t bytes = 0;   // request and response bodies
+  std::uint64_t weight = 0;                     // docs for bulk, ops otherwise
+  std::uint64_t bytes = 0;                      // request and response bodies
   std::map<std::string, std::uint64_t> errors;  // failed requests by class; only classes seen
   // Rally's throughput at the end of this second (cumulative average since the normal phase
   // began); none for a second that ends less than a second after that start.
@@ -35,8 +35,8 @@ struct SecondStats {
 
 // How busy the load driver was while the task ran: its Workers' io threads.
 struct DriverLoad {
-  double cpu_mean_percent = 0;  // io-thread CPU time over wall time, all Workers, whole task
-  double cpu_max_percent = 0;   // the busiest Worker in its busiest sampling interval
+  double cpu_mean_percent = 0;       // io-thread CPU time over wall time, all Workers, whole task
+  double cpu_max_percent = 0;        // the busiest Worker in its busiest sampling interval
   std::vector<Percentile> loop_lag;  // how late the event loop ran a 10 ms timer, ms
 };
 
@@ -66,9 +66,9 @@ struct TaskResult {
   double duration_s = 0;  // normal phase: first request start to last end
   std::map<std::string, std::uint64_t> errors_by_class;
   std::map<std::string, std::uint64_t> errors_by_kind;  // e.g. "HTTP 404 index_not_found_exception"
-  std::optional<double> target_throughput;  // ops/s over all clients, for throttled tasks
-  double achieved_ops_per_s = 0;            // normal requests over the normal phase's duration
-  std::vector<Percentile> schedule_lag;     // throttled tasks: actual minus intended start, ms
+  std::optional<double> target_throughput;              // ops/s over all clients, for throttled tasks
+  double achieved_ops_per_s = 0;                        // normal requests over the normal phase's duration
+  std::vector<Percentile> schedule_lag;                 // throttled tasks: actual minus intended start, ms
   std::optional<DriverLoad> driver_load;
   std::vector<Verdict> verdicts;
   std::vector<SecondStats> per_second;
