@@ -69,6 +69,7 @@ const std::string& response_body(const ClientContext& client) { return client.co
 boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& result) {
   auto exchange = co_await client.connection.exchange(client.request, client.timeout);
   result.service_time += exchange.service_time;
+  result.bytes += exchange.bytes_sent;
   if (exchange.ec) {
     result.success = false;
     result.connect_failed = exchange.connect_failed;
@@ -81,6 +82,7 @@ boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& re
         client.connection.target().to_string() + " failed: " + client.connection.describe(exchange.ec);
   } else {
     result.http_status = exchange.status;
+    result.bytes += client.connection.body().size();
   }
   co_return exchange;
 }

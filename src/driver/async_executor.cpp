@@ -1,6 +1,7 @@
 #include "rally/driver/async_executor.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -106,7 +107,26 @@ void AsyncExecutor::run_step(std::uint32_t step, Nanos start, std::vector<Client
   current_step_ = state;
   state->running = tasks.size() + 1;  // +1 holds the step open while clients start
   for (const auto& task : tasks) run_client(state, task);
+  watch_event_loop(state);
   state->client_finished();
+}
+
+void AsyncExecutor::watch_event_loop(std::shared_ptr<StepState> state) {
+  // A timer every 10 ms while the step runs: how late it fires is how long the loop was
+  // busy with other work, i.e. how much a request's start or completion may be delayed.
+  auto probe = [this, state]() -> asio::awaitable<void> {
+    constexpr Nanos period = 10'000'000;
+    asio::steady_timer timer(io_);
+    Nanos due = monotonic_ns() + period;
+    while (state->done) {  // cleared when the step ends or aborts
+      timer.expires_after(std::chrono::nanoseconds(std::max<Nanos>(due - monotonic_ns(), 0)));
+      co_await timer.async_wait(asio::use_awaitable);
+      Nanos now = monotonic_ns();
+      samples_.record_loop_lag(std::max<Nanos>(now - due, 0));
+      due = std::max(due + period, now + period / 2);
+    }
+  };
+  asio::co_spawn(io_, std::move(probe), asio::detached);
 }
 
 void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) {
@@ -156,6 +176,9 @@ void AsyncExecutor::run_client(std::shared_ptr<StepState> state, ClientTask ct) 
       // Rally: latency counts from the intended start when throttled; unthrottled, it is
       // the service time.
       sample.latency = task.target_throughput ? end - intended : result.service_time;
+      sample.throttled = task.target_throughput.has_value();
+      sample.schedule_lag = std::max<Nanos>(begin - intended, 0);
+      sample.bytes = result.bytes;
       sample.service_time = result.service_time;
       sample.processing_time = end - begin;
       sample.weight = result.weight;

@@ -80,8 +80,12 @@ void Driver::finish_step(std::uint32_t step) {
   const auto& tasks = challenge_.schedule.at(step).tasks;
   for (std::uint32_t t = 0; t < tasks.size(); ++t) {
     const auto& task = tasks[t];
-    metrics::TaskIdentity identity{task.name, task.operation.name, std::string(track::to_string(task.operation.type)),
-                                   task.operation.include_in_reporting, throughput_unit(task.operation)};
+    metrics::TaskIdentity identity{task.name,
+                                   task.operation.name,
+                                   std::string(track::to_string(task.operation.type)),
+                                   task.operation.include_in_reporting,
+                                   throughput_unit(task.operation),
+                                   task.target_throughput};
     results.push_back(metrics_.result(step, t, identity, step_start_));
   }
   if (board_) {

@@ -123,6 +123,12 @@ HdrHistogram HdrHistogram::for_latency() {
   return *create(kOneMicrosecond, kOneHour, 3);
 }
 
+HdrHistogram HdrHistogram::for_loop_lag() {
+  constexpr std::int64_t kOneMicrosecond = 1'000;
+  constexpr std::int64_t kOneHour = 3'600'000'000'000;
+  return *create(kOneMicrosecond, kOneHour, 2);
+}
+
 std::uint64_t HdrHistogram::index_lowest_value(std::size_t index) const noexcept {
   int bucket = static_cast<int>(index >> sub_bucket_half_count_magnitude_) - 1;
   std::uint64_t sub_bucket = (index & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;

@@ -1,13 +1,14 @@
 #include "rally/metrics/sample_collector.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include "rally/common/bytes.hpp"
 
 namespace rally::metrics {
 
 namespace {
-constexpr std::uint64_t blob_version = 2;  // 2: errors by kind
+constexpr std::uint64_t blob_version = 3;  // 2: errors by kind; 3: bytes, errors per second, lag, load
 constexpr std::size_t error_classes = static_cast<std::size_t>(ErrorClass::count_);
 }  // namespace
 
@@ -47,6 +48,7 @@ void TaskInterval::record(const RequestSample& s, Nanos step_start) {
   latency.record(s.latency);
   service_time.record(s.service_time);
   processing_time.record(s.processing_time);
+  if (s.throttled) schedule_lag.record(s.schedule_lag);
   std::int64_t second = (s.end - step_start) / ns_per_s;
   // Completions arrive almost in order, so the bucket is found from the back.
   auto it = buckets.end();
@@ -54,10 +56,24 @@ void TaskInterval::record(const RequestSample& s, Nanos step_start) {
   if (it != buckets.begin() && (it - 1)->second == second) {
     --it;
   } else {
-    it = buckets.insert(it, SecondBucket{second, 0, 0});
+    it = buckets.insert(it, SecondBucket{second});
   }
   ++it->ops;
   it->weight += s.weight;
+  it->bytes += s.bytes;
+  if (!s.success) ++it->errors[static_cast<std::size_t>(s.error)];
+}
+
+void WorkerLoad::merge(const WorkerLoad& o) {
+  cpu_ns += o.cpu_ns;
+  wall_ns += o.wall_ns;
+  max_busy_ppm = std::max(max_busy_ppm, o.max_busy_ppm);
+  (void)loop_lag.merge(o.loop_lag);
+}
+
+void WorkerLoad::reset() {
+  cpu_ns = wall_ns = max_busy_ppm = 0;
+  if (!loop_lag.empty()) loop_lag.reset();
 }
 
 void TaskInterval::count_error_kind(std::string_view kind, std::uint64_t n) {
@@ -87,6 +103,8 @@ void TaskInterval::merge(const TaskInterval& o) {
   (void)latency.merge(o.latency);
   (void)service_time.merge(o.service_time);
   (void)processing_time.merge(o.processing_time);
+  (void)schedule_lag.merge(o.schedule_lag);
+  load.merge(o.load);
   std::vector<SecondBucket> merged;
   merged.reserve(buckets.size() + o.buckets.size());
   auto a = buckets.cbegin();
@@ -97,7 +115,12 @@ void TaskInterval::merge(const TaskInterval& o) {
     } else if (a == buckets.cend() || b->second < a->second) {
       merged.push_back(*b++);
     } else {
-      merged.push_back(SecondBucket{a->second, a->ops + b->ops, a->weight + b->weight});
+      SecondBucket sum = *a;
+      sum.ops += b->ops;
+      sum.weight += b->weight;
+      sum.bytes += b->bytes;
+      for (std::size_t i = 0; i < error_classes; ++i) sum.errors[i] += b->errors[i];
+      merged.push_back(sum);
       ++a, ++b;
     }
   }
@@ -110,10 +133,11 @@ void TaskInterval::reset() {
   errors_by_kind.clear();
   first_normal_start = last_normal_end = 0;
   // A histogram is 192 KiB: wiping untouched ones every interval would be wasted work.
-  for (auto* h : {&latency, &service_time, &processing_time}) {
+  for (auto* h : {&latency, &service_time, &processing_time, &schedule_lag}) {
     if (!h->empty()) h->reset();
   }
   buckets.clear();
+  load.reset();
 }
 
 std::string encode_intervals(const std::vector<TaskInterval>& intervals) {
@@ -141,12 +165,19 @@ std::string encode_intervals(const std::vector<TaskInterval>& intervals) {
     w.bytes(t.latency.serialize());
     w.bytes(t.service_time.serialize());
     w.bytes(t.processing_time.serialize());
+    w.bytes(t.schedule_lag.serialize());
     w.varint(t.buckets.size());
     for (const auto& b : t.buckets) {
       w.svarint(b.second);
       w.varint(b.ops);
       w.varint(b.weight);
+      w.varint(b.bytes);
+      for (auto count : b.errors) w.varint(count);
     }
+    w.varint(t.load.cpu_ns);
+    w.varint(t.load.wall_ns);
+    w.varint(t.load.max_busy_ppm);
+    w.bytes(t.load.loop_lag.serialize());
   }
   return w.take();
 }
@@ -175,9 +206,13 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
     }
     t.first_normal_start = r.svarint();
     t.last_normal_end = r.svarint();
-    for (auto* h : {&t.latency, &t.service_time, &t.processing_time}) {
+    for (auto* h : {&t.latency, &t.service_time, &t.processing_time, &t.schedule_lag}) {
       auto decoded = HdrHistogram::deserialize(r.bytes());
-      if (!decoded || !r.ok()) return false;
+      // Merging needs the same configuration: a foreign one is corrupt input.
+      if (!decoded || !r.ok() || decoded->significant_digits() != h->significant_digits() ||
+          decoded->highest_trackable_value() != h->highest_trackable_value() ||
+          decoded->lowest_discernible_value() != h->lowest_discernible_value())
+        return false;
       *h = std::move(*decoded);
     }
     auto buckets = r.varint();
@@ -187,9 +222,24 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
       bucket.second = r.svarint();
       bucket.ops = r.varint();
       bucket.weight = r.varint();
+      bucket.bytes = r.varint();
+      for (auto& count : bucket.errors) {
+        auto n = r.varint();
+        if (n > UINT32_MAX) return false;
+        count = static_cast<std::uint32_t>(n);
+      }
       if (!t.buckets.empty() && t.buckets.back().second >= bucket.second) return false;
       t.buckets.push_back(bucket);
     }
+    t.load.cpu_ns = r.varint();
+    t.load.wall_ns = r.varint();
+    t.load.max_busy_ppm = r.varint();
+    auto lag = HdrHistogram::deserialize(r.bytes());
+    if (!lag || !r.ok() || lag->significant_digits() != t.load.loop_lag.significant_digits() ||
+        lag->highest_trackable_value() != t.load.loop_lag.highest_trackable_value() ||
+        lag->lowest_discernible_value() != t.load.loop_lag.lowest_discernible_value())
+      return false;
+    t.load.loop_lag = std::move(*lag);
     result.push_back(std::move(t));
   }
   if (!r.ok() || !r.at_end()) return false;
@@ -221,7 +271,29 @@ bool SampleCollector::empty() const {
   return std::all_of(intervals_.begin(), intervals_.end(), [](const TaskInterval& t) { return t.empty(); });
 }
 
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
 std::string SampleCollector::flush() {
+  // The io thread's load since the last flush goes with every task it ran requests of.
+  auto cpu = thread_cpu_ns();
+  auto now = monotonic_ns();
+  if (last_cpu_ns_ != 0 && now > last_flush_) {
+    WorkerLoad load;
+    load.cpu_ns = cpu - last_cpu_ns_;
+    load.wall_ns = static_cast<std::uint64_t>(now - last_flush_);
+    load.max_busy_ppm = load.cpu_ns * 1'000'000 / load.wall_ns;
+    load.loop_lag = loop_lag_;
+    for (auto& t : intervals_) {
+      if (!t.empty()) t.load.merge(load);
+    }
+  }
+  last_cpu_ns_ = cpu;
+  last_flush_ = now;
+  if (!loop_lag_.empty()) loop_lag_.reset();
   auto blob = encode_intervals(intervals_);
   for (auto& t : intervals_) t.reset();
   return blob;

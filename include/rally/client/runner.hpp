@@ -27,6 +27,7 @@ struct OperationResult {
   metrics::ErrorClass error = metrics::ErrorClass::none;
   unsigned http_status = 0;
   Nanos service_time = 0;
+  std::uint64_t bytes = 0;        // written to the connection plus response bodies read, all attempts
   std::string error_description;  // filled only on failure
   std::string error_kind;         // what failed, for counting: "HTTP 404 index_not_found_exception", "timeout"
   // Rally's runner meta-data (search with detailed-results:

@@ -54,6 +54,7 @@ class AsyncExecutor {
   Client& client(std::uint32_t global_id);
   const client::TermsBody* terms_body(const track::Operation& op);
   void run_client(std::shared_ptr<StepState> state, ClientTask task);
+  void watch_event_loop(std::shared_ptr<StepState> state);
 
   boost::asio::io_context& io_;
   const track::Track& track_;

@@ -61,6 +61,8 @@ class HdrHistogram {
 
   // Rally's request latency histogram: nanoseconds, 1 us .. 1 h, 3 digits.
   static HdrHistogram for_latency();
+  // An event loop's lag: nanoseconds, 1 us .. 1 h, 2 digits (a small histogram).
+  static HdrHistogram for_loop_lag();
 
   static std::optional<HdrHistogram> deserialize(std::string_view blob, std::string* error = nullptr,
                                                  std::size_t max_counts_len = kDefaultMaxCountsLen);

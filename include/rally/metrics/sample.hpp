@@ -24,7 +24,10 @@ struct RequestSample {
   Nanos latency = 0;          // from the intended start to the end
   Nanos service_time = 0;     // first byte written to last byte read
   Nanos processing_time = 0;  // after the throttle wait to the runner's result
+  Nanos schedule_lag = 0;     // throttled: how late the request started against its schedule
+  bool throttled = false;     // the task has a target throughput
   std::uint64_t weight = 1;   // docs for bulk, 1 op otherwise
+  std::uint64_t bytes = 0;    // request and response bodies
   std::uint64_t failed_weight = 0;
   bool success = true;
   ErrorClass error = ErrorClass::none;

@@ -16,6 +16,22 @@ struct SecondBucket {
   std::int64_t second = 0;
   std::uint64_t ops = 0;
   std::uint64_t weight = 0;
+  std::uint64_t bytes = 0;
+  // Failed requests by ErrorClass (index 0, none, stays 0).
+  std::array<std::uint32_t, static_cast<std::size_t>(ErrorClass::count_)> errors{};
+};
+
+// How busy a Worker's io thread was over sampling intervals, attached to the tasks it ran.
+struct WorkerLoad {
+  std::uint64_t cpu_ns = 0;   // io-thread CPU time
+  std::uint64_t wall_ns = 0;  // wall time of the same intervals
+  // The busiest single interval of one Worker, in parts per million of its wall time.
+  std::uint64_t max_busy_ppm = 0;
+  // How late a 10 ms timer fired on the io thread: the event loop's lag.
+  HdrHistogram loop_lag = HdrHistogram::for_loop_lag();
+
+  void merge(const WorkerLoad& other);
+  void reset();
 };
 
 // Everything a Worker measured for one task in one interval. Mergeable, so that the
@@ -38,7 +54,9 @@ struct TaskInterval {
   HdrHistogram latency = HdrHistogram::for_latency();
   HdrHistogram service_time = HdrHistogram::for_latency();
   HdrHistogram processing_time = HdrHistogram::for_latency();
-  std::vector<SecondBucket> buckets;  // normal samples by completion second, ascending
+  HdrHistogram schedule_lag = HdrHistogram::for_latency();  // throttled tasks only
+  std::vector<SecondBucket> buckets;                        // normal samples by completion second, ascending
+  WorkerLoad load;
 
   void record(const RequestSample& sample, Nanos step_start);
   void merge(const TaskInterval& other);
@@ -57,8 +75,11 @@ class SampleCollector {
  public:
   void begin_step(std::uint32_t step, Nanos step_start);
   void record(const RequestSample& sample);
+  // The event loop ran a timer `lag` late.
+  void record_loop_lag(Nanos lag) { loop_lag_.record(lag); }
   [[nodiscard]] bool empty() const;
-  // Encodes everything recorded since the last flush and starts a new interval.
+  // Encodes everything recorded since the last flush and starts a new interval. Called on
+  // the io thread: the interval's CPU time is that thread's.
   [[nodiscard]] std::string flush();
 
  private:
@@ -66,6 +87,12 @@ class SampleCollector {
 
   Nanos step_start_ = 0;
   std::vector<TaskInterval> intervals_;
+  HdrHistogram loop_lag_ = HdrHistogram::for_loop_lag();
+  std::uint64_t last_cpu_ns_ = 0;  // 0: not yet measured
+  Nanos last_flush_ = 0;
 };
+
+// CPU time the calling thread has used, in ns.
+std::uint64_t thread_cpu_ns();
 
 }  // namespace rally::metrics

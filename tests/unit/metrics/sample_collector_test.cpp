@@ -183,12 +183,19 @@ void expect_equal(const TaskInterval& a, const TaskInterval& b) {
   EXPECT_TRUE(a.latency == b.latency);
   EXPECT_TRUE(a.service_time == b.service_time);
   EXPECT_TRUE(a.processing_time == b.processing_time);
+  EXPECT_TRUE(a.schedule_lag == b.schedule_lag);
   ASSERT_EQ(a.buckets.size(), b.buckets.size());
   for (std::size_t i = 0; i < a.buckets.size(); ++i) {
     EXPECT_EQ(a.buckets[i].second, b.buckets[i].second);
     EXPECT_EQ(a.buckets[i].ops, b.buckets[i].ops);
     EXPECT_EQ(a.buckets[i].weight, b.buckets[i].weight);
+    EXPECT_EQ(a.buckets[i].bytes, b.buckets[i].bytes);
+    EXPECT_EQ(a.buckets[i].errors, b.buckets[i].errors);
   }
+  EXPECT_EQ(a.load.cpu_ns, b.load.cpu_ns);
+  EXPECT_EQ(a.load.wall_ns, b.load.wall_ns);
+  EXPECT_EQ(a.load.max_busy_ppm, b.load.max_busy_ppm);
+  EXPECT_TRUE(a.load.loop_lag == b.load.loop_lag);
 }
 
 std::vector<TaskInterval> some_intervals() {
@@ -198,6 +205,15 @@ std::vector<TaskInterval> some_intervals() {
   v[0].record(sample(10 * kMs, 900 * kMs, 500), kStepStart);
   v[0].record(failed(1000 * kMs, 4200 * kMs, ErrorClass::bulk_items), kStepStart);
   v[0].record(sample(0, kMs, 1, SampleType::warmup), kStepStart);
+  auto throttled = sample(5 * kMs, 30 * kMs, 20);
+  throttled.throttled = true;
+  throttled.schedule_lag = 3 * kMs;
+  throttled.bytes = 4096;
+  v[0].record(throttled, kStepStart);
+  v[0].load.cpu_ns = 700 * kMs;
+  v[0].load.wall_ns = 1000 * kMs;
+  v[0].load.max_busy_ppm = 950'000;
+  v[0].load.loop_lag.record(250'000);
   v[1].step = 2;
   v[1].task = 2;  // stays empty: not encoded
   v[2].step = 7;
@@ -296,6 +312,79 @@ TEST(IntervalBlob, ArbitraryByteFlipsNeverCrash) {
     }
   }
   EXPECT_GT(rejected, blob.size());  // most structural damage is detected
+}
+
+TEST(TaskInterval, BucketsCountBytesAndErrorsByClass) {
+  TaskInterval t;
+  auto ok = sample(0, 100 * kMs);
+  ok.bytes = 1000;
+  t.record(ok, kStepStart);
+  auto bad = failed(0, 200 * kMs, ErrorClass::timeout);
+  bad.bytes = 24;
+  t.record(bad, kStepStart);
+  t.record(failed(0, 1200 * kMs, ErrorClass::http), kStepStart);
+  ASSERT_EQ(t.buckets.size(), 2u);
+  EXPECT_EQ(t.buckets[0].bytes, 1024u);
+  EXPECT_EQ(t.buckets[0].errors[idx(ErrorClass::timeout)], 1u);
+  EXPECT_EQ(t.buckets[0].errors[idx(ErrorClass::http)], 0u);
+  EXPECT_EQ(t.buckets[1].errors[idx(ErrorClass::http)], 1u);
+  TaskInterval other;
+  other.record(failed(0, 300 * kMs, ErrorClass::timeout), kStepStart);
+  t.merge(other);
+  EXPECT_EQ(t.buckets[0].errors[idx(ErrorClass::timeout)], 2u);
+  EXPECT_EQ(t.buckets[0].ops, 3u);
+}
+
+TEST(TaskInterval, ScheduleLagOnlyForThrottledTasks) {
+  TaskInterval t;
+  auto unthrottled = sample(0, 10 * kMs);
+  unthrottled.schedule_lag = 5 * kMs;
+  t.record(unthrottled, kStepStart);
+  EXPECT_TRUE(t.schedule_lag.empty());
+  auto throttled = unthrottled;
+  throttled.throttled = true;
+  t.record(throttled, kStepStart);
+  EXPECT_EQ(t.schedule_lag.total_count(), 1u);
+  EXPECT_NEAR(static_cast<double>(t.schedule_lag.max()), 5e6, 5e3);
+}
+
+TEST(WorkerLoad, MergeAddsTimesAndKeepsTheBusiestInterval) {
+  WorkerLoad a, b;
+  a.cpu_ns = 100, a.wall_ns = 1000, a.max_busy_ppm = 200'000;
+  b.cpu_ns = 900, b.wall_ns = 1000, b.max_busy_ppm = 900'000;
+  b.loop_lag.record(1'000'000);
+  a.merge(b);
+  EXPECT_EQ(a.cpu_ns, 1000u);
+  EXPECT_EQ(a.wall_ns, 2000u);
+  EXPECT_EQ(a.max_busy_ppm, 900'000u);
+  EXPECT_EQ(a.loop_lag.total_count(), 1u);
+  a.reset();
+  EXPECT_EQ(a.cpu_ns + a.wall_ns + a.max_busy_ppm, 0u);
+  EXPECT_TRUE(a.loop_lag.empty());
+}
+
+TEST(SampleCollector, FlushMeasuresTheCallingThreadsCpuAndLoopLag) {
+  SampleCollector c;
+  c.begin_step(0, kStepStart);
+  (void)c.flush();  // the first flush starts the measurement
+  c.record(sample(0, 10 * kMs));
+  c.record_loop_lag(2 * kMs);
+  // Busy for ~30 ms of CPU, so the interval is mostly busy.
+  auto until = thread_cpu_ns() + 30'000'000;
+  volatile std::uint64_t spin = 0;
+  while (thread_cpu_ns() < until) spin = spin + 1;
+  std::vector<TaskInterval> out;
+  ASSERT_TRUE(decode_intervals(c.flush(), out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_GE(out[0].load.cpu_ns, 30'000'000u);
+  EXPECT_GE(out[0].load.wall_ns, out[0].load.cpu_ns / 2);
+  EXPECT_GT(out[0].load.max_busy_ppm, 0u);
+  EXPECT_EQ(out[0].load.loop_lag.total_count(), 1u);
+  // The next interval starts clean.
+  c.record(sample(0, 10 * kMs));
+  out.clear();
+  ASSERT_TRUE(decode_intervals(c.flush(), out));
+  EXPECT_TRUE(out[0].load.loop_lag.empty());
 }
 
 TEST(SampleCollector, FlushHandsOutOneIntervalPerTaskAndResets) {

@@ -111,7 +111,7 @@ RequestSample request(Nanos start, Nanos end, Nanos latency, bool success = true
   return s;
 }
 
-const TaskIdentity kIdentity{"index-append", "bulk-op", "bulk", true, "docs/s"};
+const TaskIdentity kIdentity{"index-append", "bulk-op", "bulk", true, "docs/s", std::nullopt};
 constexpr Nanos kStep = 50 * kS;
 
 std::vector<double> percentile_points(const std::vector<Percentile>& ps) {
@@ -206,7 +206,7 @@ INSTANTIATE_TEST_SUITE_P(SampleSizes, PercentilesBySampleCount,
 
 TEST(TaskMetricsResult, UnknownTaskGivesAnEmptyResult) {
   TaskMetrics metrics;
-  auto r = metrics.result(4, 2, TaskIdentity{"t", "o", "refresh", false}, 0);
+  auto r = metrics.result(4, 2, TaskIdentity{"t", "o", "refresh", false, "ops/s", std::nullopt}, 0);
   EXPECT_EQ(r.task, "t");
   EXPECT_FALSE(r.include_in_reporting);
   EXPECT_EQ(r.throughput_unit, "ops/s");
