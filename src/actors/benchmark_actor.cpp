@@ -75,9 +75,11 @@ caf::behavior BenchmarkActor::make_behavior() {
         }
         coordinator_.on_task_finished(json.get<std::vector<metrics::TaskResult>>());
       },
-      [this](BenchmarkComplete) {
+      [this](const BenchmarkComplete& msg) {
         int code = exit_error;
         try {
+          auto cluster = nlohmann::json::parse(msg.cluster_metrics, nullptr, false);
+          if (cluster.is_array()) coordinator_.on_cluster_metrics(cluster.get<std::vector<metrics::ClusterMetric>>());
           code = coordinator_.on_benchmark_complete();
         } catch (const std::exception& e) {
           code = coordinator_.on_benchmark_failure(e.what());

@@ -133,6 +133,14 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
     config_.cluster_version = cluster_version_;
     std::cerr << "[INFO] Racing on " << cluster_distribution_ << " " << cluster_version_ << " at "
               << config_.target_hosts.front().to_string() << "\n";
+    // Rally's cluster rows count what happened during the race: stats now and at the end.
+    if (!setup.static_responses()) {
+      try {
+        cluster_start_ = client::snapshot_cluster(setup, config_.target_hosts.front());
+      } catch (const RallyError& e) {
+        std::cerr << "[WARNING] No cluster rows in the report: " << e.what() << "\n";
+      }
+    }
     std::size_t capacity = config_.worker_count > 0 ? config_.worker_count : available_cpus();
     driver::DriverTarget& target = *this;
     driver_ = std::make_unique<driver::Driver>(target, config_, *track_, capacity);
@@ -197,8 +205,18 @@ void DriverActor::on_task_finished(const std::vector<metrics::TaskResult>& resul
 void DriverActor::on_benchmark_complete() {
   done_ = true;
   stop_children();
+  std::vector<metrics::ClusterMetric> cluster;
+  if (cluster_start_) {
+    try {
+      client::ClientSetup setup(config_);
+      cluster =
+          metrics::cluster_metrics(*cluster_start_, client::snapshot_cluster(setup, config_.target_hosts.front()));
+    } catch (const RallyError& e) {
+      std::cerr << "[WARNING] No cluster rows in the report: " << e.what() << "\n";
+    }
+  }
   trace("DriverActor", "BenchmarkActor", "BenchmarkComplete");
-  send(benchmark_actor_, BenchmarkComplete{});
+  send(benchmark_actor_, BenchmarkComplete{nlohmann::json(cluster).dump()});
 }
 
 void DriverActor::on_benchmark_failure(const std::string& reason) {

@@ -11,6 +11,7 @@
 
 #include "rally/actors/messages.hpp"
 #include "rally/driver/driver.hpp"
+#include "rally/metrics/cluster_metrics.hpp"
 #include "rally/track/track.hpp"
 
 namespace rally::actors {
@@ -46,6 +47,7 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   std::optional<track::Track> track_;
   std::unique_ptr<driver::Driver> driver_;
   std::string cluster_distribution_, cluster_version_;
+  std::optional<metrics::ClusterSnapshot> cluster_start_;  // stats before any load, for the cluster rows
   std::vector<std::string> preparation_notes_;
   std::map<std::string, caf::actor> track_preparers_;  // by host
   std::vector<caf::actor> workers_;

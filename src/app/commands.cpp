@@ -141,6 +141,8 @@ void prepare_race_config(RaceCommand& command) {
   config.exclude_tasks = t.exclude_tasks;
   config.test_mode = t.test_mode;
   config.offline = t.location.offline;
+  // A baseline that is not there fails now, before any load, not after the race.
+  if (!config.report.baseline.empty()) (void)metrics::RaceStore(config.races_dir).load(config.report.baseline);
 }
 
 int run_render_track(const RenderTrackCommand& command, std::ostream& out) {

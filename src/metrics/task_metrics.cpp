@@ -202,7 +202,10 @@ std::vector<Verdict> verdicts_for(const TaskResult& r, const VerdictPolicy& poli
   }
   if (r.driver_load) {
     const auto& load = *r.driver_load;
-    double lag_p99 = percentile_value(load.loop_lag, 99);
+    // The lag verdict needs p99 itself (100 samples: a second of probing), not a maximum.
+    bool has_p99 =
+        std::any_of(load.loop_lag.begin(), load.loop_lag.end(), [](const Percentile& p) { return p.percentile == 99; });
+    double lag_p99 = has_p99 ? percentile_value(load.loop_lag, 99) : 0;
     if (load.cpu_mean_percent >= policy.saturated_cpu_percent) {
       out.push_back({"driver-saturated",
                      "the load driver was saturated: its Workers' io threads were busy " +

@@ -89,7 +89,9 @@ struct JoinPointReached {
 struct TaskFinished {
   std::string results;  // JSON array of metrics::TaskResult
 };
-struct BenchmarkComplete {};
+struct BenchmarkComplete {
+  std::string cluster_metrics;  // JSON array of metrics::ClusterMetric (Rally's cluster rows)
+};
 struct BenchmarkFailure {
   std::string reason;
 };
@@ -173,8 +175,12 @@ typename Inspector::result_type inspect(Inspector& f, ReadyForWork& x) {
 RALLY_EMPTY_MESSAGE(WakeupMessage)
 RALLY_EMPTY_MESSAGE(WorkerIdle)
 RALLY_EMPTY_MESSAGE(StartBenchmark)
-RALLY_EMPTY_MESSAGE(BenchmarkComplete)
 #undef RALLY_EMPTY_MESSAGE
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BenchmarkComplete& x) {
+  return f(caf::meta::type_name("BenchmarkComplete"), x.cluster_metrics);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PrepareBenchmark& x) {

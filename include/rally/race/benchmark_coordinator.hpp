@@ -33,6 +33,8 @@ class BenchmarkCoordinator {
   void on_preparation_complete(const PreparationResult& preparation);
   void on_benchmark_started() { started_ = true; }
   void on_task_finished(const std::vector<metrics::TaskResult>& results);
+  // Rally's cluster rows, from the target's stats at the start and the end.
+  void on_cluster_metrics(std::vector<metrics::ClusterMetric> metrics) { cluster_metrics_ = std::move(metrics); }
   // Prints the report, writes the report file and race.json. Returns the exit code.
   int on_benchmark_complete();
   // Reports the failure; stores the race marked failed if any load was sent.
