@@ -64,6 +64,11 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
   if (phase_ != Phase::running) return;
   if (join_point >= allocation_->steps()) {
     phase_ = Phase::done;
+    if (late_requests_ > 0) {
+      target_.show_progress({"[WARNING] " + std::to_string(late_requests_) +
+                             " requests were measured after their step had ended and are not in the results"},
+                            true);
+    }
     target_.on_benchmark_complete();
     return;
   }
@@ -88,6 +93,7 @@ void Driver::finish_step(std::uint32_t step) {
                                    task.target_throughput};
     results.push_back(metrics_.result(step, t, identity, step_start_));
   }
+  metrics_.forget(step);  // its results are final: the histograms need not stay
   if (board_) {
     // The final line of a task sums it up: its whole run, not the last window.
     std::vector<std::string> lines;
@@ -134,6 +140,12 @@ void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nano
     return;
   }
   for (const auto& interval : intervals) {
+    // A Worker sends a step's last samples before it reaches the join point that ends the
+    // step, so nothing arrives for a finished step unless that order were broken: say so.
+    if (interval.step < current_step_ || (interval.step == current_step_ && phase_ != Phase::running)) {
+      late_requests_ += interval.normal_requests + interval.warmup_requests;
+      continue;
+    }
     metrics_.merge(interval);
     if (board_) board_->add(interval);
   }

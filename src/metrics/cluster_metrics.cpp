@@ -83,8 +83,7 @@ std::vector<ClusterMetric> cluster_metrics(const ClusterSnapshot& start, const C
   std::vector<ClusterMetric> out;
   const Json& s = start.index_stats;
   const Json& e = end.index_stats;
-  auto cumulative = [&](const char* key, const std::string& label, std::initializer_list<const char*> path,
-                        bool time) {
+  auto cumulative = [&](const char* key, const std::string& label, std::initializer_list<const char*> path, bool time) {
     std::vector<const char*> full{"_all", "primaries"};
     full.insert(full.end(), path.begin(), path.end());
     auto value = number_at(e, full);

@@ -78,6 +78,7 @@ class Driver {
   std::vector<std::int64_t> worker_join_point_;  // the join point each worker last reached
   std::vector<Nanos> worker_last_seen_;
   std::uint32_t current_step_ = 0;
+  std::uint64_t late_requests_ = 0;  // samples that came after their step's results: never silently dropped
   std::map<std::uint32_t, std::set<std::uint32_t>> task_done_on_;  // task -> Workers, current step
   bool step_completing_ = false;
   Nanos step_start_ = 0;

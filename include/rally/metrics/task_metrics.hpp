@@ -37,6 +37,10 @@ class TaskMetrics {
   // step_start: the monotonic time the step was driven to start at.
   [[nodiscard]] TaskResult result(std::uint32_t step, std::uint32_t task, const TaskIdentity& identity,
                                   Nanos step_start, const VerdictPolicy& policy = {}) const;
+  // Drops what was merged for `step`, once its results are taken.
+  void forget(std::uint32_t step) {
+    std::erase_if(tasks_, [step](const auto& entry) { return entry.first.first == step; });
+  }
   // Normal-phase requests so far, for progress lines.
   [[nodiscard]] std::uint64_t requests(std::uint32_t step, std::uint32_t task) const;
 
