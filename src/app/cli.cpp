@@ -210,7 +210,10 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   std::string fail_on_regression;
   auto* compare = app.add_subcommand("compare", "Compare two stored races task by task, metric by metric");
   compare->add_option("--baseline", compare_cmd.baseline, "The baseline race's id")->required();
-  compare->add_option("--contender", compare_cmd.contender, "The contender race's id")->required();
+  compare
+      ->add_option("--contender", compare_cmd.contender,
+                   "The contender race's id, or several: ID,ID,... (one table, a column pair per contender)")
+      ->required();
   add_report_output_options(compare, compare_cmd.output, {"markdown", "csv"});
   compare->add_option("--fail-on-regression", fail_on_regression,
                       "Exit 64 when a metric regresses by more than PERCENT in any task: METRIC:PERCENT[,...], "

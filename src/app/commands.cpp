@@ -291,45 +291,91 @@ int run_report(const ReportCommand& command, std::ostream& out, std::ostream& er
   return exit_success;
 }
 
+namespace {
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> ids;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) ids.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return ids;
+}
+
+void warn_about_races(const metrics::StoredRace& baseline, const std::vector<metrics::StoredRace>& contenders,
+                      std::ostream& err) {
+  for (const auto& contender : contenders) {
+    if (baseline.track != contender.track || baseline.challenge != contender.challenge) {
+      err << "[WARNING] The races ran different workloads: the baseline track [" << baseline.track << "] challenge ["
+          << baseline.challenge << "], the contender " << contender.race_id << " track [" << contender.track
+          << "] challenge [" << contender.challenge << "].\n";
+    }
+  }
+  auto warn_status = [&](const metrics::StoredRace& race) {
+    if (race.status != "success")
+      err << "[WARNING] Race [" << race.race_id << "] ended with status [" << race.status << "].\n";
+  };
+  warn_status(baseline);
+  for (const auto& contender : contenders) warn_status(contender);
+}
+
+}  // namespace
+
 int run_compare(const CompareCommand& command, std::ostream& out, std::ostream& err) {
   metrics::RaceStore store(command.races_dir);
   auto baseline = store.load(command.baseline);
-  auto contender = store.load(command.contender);
-  auto comparison = metrics::compare_results(baseline.results, contender.results);
-  if (baseline.track != contender.track || baseline.challenge != contender.challenge) {
-    err << "[WARNING] The races ran different workloads: the baseline track [" << baseline.track << "] challenge ["
-        << baseline.challenge << "], the contender track [" << contender.track << "] challenge [" << contender.challenge
-        << "].\n";
+  std::vector<metrics::StoredRace> contenders;
+  for (const auto& id : split_ids(command.contender)) contenders.push_back(store.load(id));
+  if (contenders.empty()) throw RallyError("--contender names no race");
+  warn_about_races(baseline, contenders, err);
+  std::vector<metrics::NamedComparison> comparisons;
+  for (const auto& contender : contenders)
+    comparisons.push_back({contender.race_id, metrics::compare_results(baseline.results, contender.results)});
+  const bool csv = command.output.format == "csv";
+  std::string text;
+  if (comparisons.size() == 1) {
+    const auto& comparison = comparisons.front().comparison;
+    text = csv ? metrics::format_comparison_csv(comparison) : metrics::format_comparison_markdown(comparison);
+  } else {
+    text = csv ? metrics::format_multi_comparison_csv(comparisons)
+               : metrics::format_multi_comparison_markdown(comparisons);
   }
-  for (const auto* race : {&baseline, &contender}) {
-    if (race->status != "success") {
-      err << "[WARNING] Race [" << race->race_id << "] ended with status [" << race->status << "].\n";
-    }
-  }
-  auto text = command.output.format == "csv" ? metrics::format_comparison_csv(comparison)
-                                             : metrics::format_comparison_markdown(comparison);
   out << "Comparing baseline\n";
   describe_race(out, baseline);
-  out << "\nwith contender\n";
-  describe_race(out, contender);
+  for (const auto& contender : contenders) {
+    out << "\nwith contender\n";
+    describe_race(out, contender);
+  }
   out << metrics::final_score_banner() << text;
-  if (command.output.format == "csv") {
-    for (const auto& task : comparison.only_in_baseline) out << "[INFO] Task only in the baseline: " << task << "\n";
-    for (const auto& task : comparison.only_in_contender) out << "[INFO] Task only in the contender: " << task << "\n";
+  if (csv) {
+    for (const auto& [id, comparison] : comparisons) {
+      for (const auto& task : comparison.only_in_baseline)
+        out << "[INFO] Task of the baseline that " << id << " did not run: " << task << "\n";
+      for (const auto& task : comparison.only_in_contender) out << "[INFO] Task only in " << id << ": " << task << "\n";
+    }
   }
   if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
   if (command.fail_on_regression.empty()) return exit_success;
 
-  for (const auto& metric : metrics::unchecked_metrics(comparison, command.fail_on_regression)) {
-    err << "[WARNING] fail-on-regression: no task of both races has " << metric << "; it was not checked.\n";
+  std::size_t regressions = 0;
+  for (const auto& [id, comparison] : comparisons) {
+    for (const auto& metric : metrics::unchecked_metrics(comparison, command.fail_on_regression)) {
+      err << "[WARNING] fail-on-regression: no task of the baseline and " << id << " has " << metric
+          << "; it was not checked.\n";
+    }
+    for (const auto& r : metrics::find_regressions(comparison, command.fail_on_regression)) {
+      err << "[ERROR] " << (comparisons.size() > 1 ? id + ": " : "") << metrics::describe(r) << "\n";
+      ++regressions;
+    }
   }
-  auto regressions = metrics::find_regressions(comparison, command.fail_on_regression);
-  if (regressions.empty()) {
+  if (regressions == 0) {
     out << "\n[INFO] No regression past the --fail-on-regression thresholds.\n";
     return exit_success;
   }
-  for (const auto& r : regressions) err << "[ERROR] " << metrics::describe(r) << "\n";
-  err << "[ERROR] " << regressions.size() << (regressions.size() == 1 ? " regression" : " regressions")
+  err << "[ERROR] " << regressions << (regressions == 1 ? " regression" : " regressions")
       << " past the --fail-on-regression thresholds.\n";
   return exit_error;
 }

@@ -76,4 +76,16 @@ std::string describe(const Regression& regression);
 std::string format_comparison_markdown(const Comparison& comparison);
 std::string format_comparison_csv(const Comparison& comparison);
 
+// N-way compare: one baseline against several contenders, each compared as above.
+struct NamedComparison {
+  std::string contender;  // the contender's race id
+  Comparison comparison;
+};
+
+// One table, a row per task and metric any contender shares with the baseline: Metric, Task,
+// Unit, Baseline, then per contender its value and "Diff %" with better/worse (empty where
+// that contender lacks the row). Contenders are headed by the first 8 characters of their id.
+std::string format_multi_comparison_markdown(const std::vector<NamedComparison>& comparisons);
+std::string format_multi_comparison_csv(const std::vector<NamedComparison>& comparisons);
+
 }  // namespace rally::metrics
