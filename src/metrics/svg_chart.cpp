@@ -23,7 +23,8 @@ constexpr const char* frame_colour = "#9aa5b1";
 // More points than pixels only make the file bigger: beyond this a series keeps, per bucket of
 // neighbours, its lowest and highest point, so peaks stay visible.
 constexpr std::size_t max_line_points = 1000;
-// With more points than this markers would merge into a smear: the line alone shows them.
+// With more points than this, markers (and a rectangle per step) would merge into a smear: the
+// line or outline alone shows them.
 constexpr std::size_t max_markers = 60;
 
 std::string num(double v) { return svg_number(v); }
@@ -135,6 +136,57 @@ std::vector<ChartPoint> thin(const std::vector<ChartPoint>& points, std::size_t 
   return out;
 }
 
+std::string point_title(const LineChart& chart, const std::string& series, const std::string& x, double y) {
+  return "<title>" +
+         escape_markup(series + " at " + x + " " + chart.x_unit + ": " + compact_number(y) + " " + chart.y_unit) +
+         "</title>";
+}
+
+void draw_line(std::string& out, const LineSeries& s, const Scale& xs, const Scale& ys, const LineChart& chart) {
+  if (s.points.empty()) return;
+  const std::string colour = escape_markup(s.colour);
+  out += "<polyline fill=\"none\" stroke=\"" + colour +
+         "\" stroke-width=\"2.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\" points=\"";
+  const char* sep = "";
+  for (const auto& p : s.points) {
+    out += sep + num(x_at(xs, p.x)) + "," + num(y_at(ys, p.y));
+    sep = " ";
+  }
+  out += "\"><title>" + escape_markup(s.name) + "</title></polyline>\n";
+  if (s.points.size() > max_markers) return;
+  for (const auto& p : s.points) {
+    out += "<circle cx=\"" + num(x_at(xs, p.x)) + "\" cy=\"" + num(y_at(ys, p.y)) + "\" r=\"3.5\" fill=\"" + colour +
+           "\">" + point_title(chart, s.name, compact_number(p.x), p.y) + "</circle>\n";
+  }
+}
+
+// Few steps are a rectangle each, with its value on hover; many are one outline.
+void draw_steps(std::string& out, const LineSeries& s, const Scale& xs, const Scale& ys, const LineChart& chart) {
+  if (s.points.empty()) return;
+  const std::string colour = escape_markup(s.colour);
+  const double base = y_at(ys, std::clamp(0.0, ys.lo, ys.hi));
+  auto end_of = [&](std::size_t i) { return i + 1 < s.points.size() ? s.points[i + 1].x : s.points[i].x + s.step; };
+  if (s.points.size() <= max_markers) {
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+      const auto& p = s.points[i];
+      const double left = x_at(xs, p.x);
+      const double top = std::min(y_at(ys, p.y), base);
+      out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(x_at(xs, end_of(i)) - left) +
+             "\" height=\"" + num(std::fabs(base - y_at(ys, p.y))) + "\" fill=\"" + colour +
+             "\" shape-rendering=\"crispEdges\">" +
+             point_title(chart, s.name, compact_number(p.x) + "-" + compact_number(end_of(i)), p.y) + "</rect>\n";
+    }
+    return;
+  }
+  out += "<polygon fill=\"" + colour + "\" points=\"" + num(x_at(xs, s.points.front().x)) + "," + num(base);
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const std::string y = num(y_at(ys, s.points[i].y));
+    out += " " + num(x_at(xs, s.points[i].x)) + "," + y + " " + num(x_at(xs, end_of(i))) + "," + y;
+  }
+  out += " " + num(x_at(xs, end_of(s.points.size() - 1))) + "," + num(base) + "\"><title>" + escape_markup(s.name) +
+         "</title></polygon>\n";
+}
+
 }  // namespace
 
 std::string render_svg(const LineChart& chart) {
@@ -150,7 +202,11 @@ std::string render_svg(const LineChart& chart) {
       y_lo = std::min(y_lo, p.y);
       y_hi = std::max(y_hi, p.y);
     }
-    series.push_back({s.name, s.colour, thin(points, max_line_points)});
+    LineSeries drawn = s;
+    drawn.points = thin(points, max_line_points);
+    if (!(std::isfinite(drawn.step) && drawn.step > 0)) drawn.step = 1;
+    if (s.style == SeriesStyle::steps && !points.empty()) x_hi = std::max(x_hi, points.back().x + drawn.step);
+    series.push_back(std::move(drawn));
   }
   std::string out;
   open_chart(out, chart.title);
@@ -167,25 +223,12 @@ std::string render_svg(const LineChart& chart) {
   y_axis(out, ys, chart.y_label);
   for (double tick : xs.ticks) x_tick(out, x_at(xs, tick), compact_number(tick));
   x_axis_title(out, chart.x_label);
+  // Steps first: an area under a line must not hide it.
   for (const auto& s : series) {
-    if (s.points.empty()) continue;
-    const std::string colour = escape_markup(s.colour);
-    out += "<polyline fill=\"none\" stroke=\"" + colour +
-           "\" stroke-width=\"2.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\" points=\"";
-    const char* sep = "";
-    for (const auto& p : s.points) {
-      out += sep + num(x_at(xs, p.x)) + "," + num(y_at(ys, p.y));
-      sep = " ";
-    }
-    out += "\"><title>" + escape_markup(s.name) + "</title></polyline>\n";
-    if (s.points.size() > max_markers) continue;
-    for (const auto& p : s.points) {
-      out += "<circle cx=\"" + num(x_at(xs, p.x)) + "\" cy=\"" + num(y_at(ys, p.y)) + "\" r=\"3.5\" fill=\"" + colour +
-             "\"><title>" +
-             escape_markup(s.name + " at " + compact_number(p.x) + " " + chart.x_unit + ": " + compact_number(p.y) +
-                           " " + chart.y_unit) +
-             "</title></circle>\n";
-    }
+    if (s.style == SeriesStyle::steps) draw_steps(out, s, xs, ys, chart);
+  }
+  for (const auto& s : series) {
+    if (s.style == SeriesStyle::line) draw_line(out, s, xs, ys, chart);
   }
   legend(out, entries);
   close_chart(out);

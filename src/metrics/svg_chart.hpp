@@ -13,10 +13,17 @@ struct ChartPoint {
   double y = 0;
 };
 
+// How a series is drawn: a line through its points (with markers when there are few), or
+// filled steps: each point's y holds from its x to the next point's x (the last one's for
+// `step`), filled down to 0, as a value measured over an interval.
+enum class SeriesStyle { line, steps };
+
 struct LineSeries {
   std::string name;
   std::string colour;              // "#rrggbb"
   std::vector<ChartPoint> points;  // in x order; points with a NaN or infinite coordinate are left out
+  SeriesStyle style = SeriesStyle::line;
+  double step = 1;  // steps: the width of the last one
 };
 
 struct LineChart {

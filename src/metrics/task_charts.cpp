@@ -7,6 +7,14 @@
 
 namespace rally::metrics {
 
+namespace {
+
+// Seconds without requests are filled in as zeros, up to this many in a row (a series that jumps
+// a day is drawn across, not as 86,400 zeros).
+constexpr double max_filled_gap = 3600;
+
+}  // namespace
+
 LineChart throughput_chart(const TaskResult& result) {
   LineChart chart;
   chart.title = "Throughput over time";
@@ -18,13 +26,19 @@ LineChart throughput_chart(const TaskResult& result) {
   // A race stored before rally recorded per-second series has requests but no seconds.
   chart.empty_text =
       result.requests > 0 ? "no per-second series stored for this task" : "no samples in the normal phase";
-  LineSeries window{"per second (1 s window)", colour_window_throughput, {}};
+  LineSeries window{"per second (1 s window)", colour_window_throughput, {}, SeriesStyle::steps, 1};
   LineSeries cumulative{"Rally's throughput (cumulative)", colour_cumulative_throughput, {}};
-  for (const auto& s : result.per_second) {
-    // A second's requests are those that ended in it: plotted at its end.
-    const double end = static_cast<double>(s.second + 1);
-    window.points.push_back({end, static_cast<double>(s.weight)});
-    if (s.cumulative_throughput) cumulative.points.push_back({end, *s.cumulative_throughput});
+  auto seconds = result.per_second;
+  std::stable_sort(seconds.begin(), seconds.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  for (const auto& s : seconds) {
+    const auto at = static_cast<double>(s.second);
+    // The series lists only seconds in which requests ended: the others between them had none.
+    if (!window.points.empty() && at - window.points.back().x <= max_filled_gap) {
+      for (double gap = window.points.back().x + 1; gap < at; ++gap) window.points.push_back({gap, 0});
+    }
+    window.points.push_back({at, static_cast<double>(s.weight)});
+    // Rally's throughput is the average up to the end of the second.
+    if (s.cumulative_throughput) cumulative.points.push_back({at + 1, *s.cumulative_throughput});
   }
   chart.series = {std::move(window), std::move(cumulative)};
   return chart;

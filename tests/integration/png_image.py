@@ -111,30 +111,39 @@ class Image:
                     i = row.find(pattern, i + 1)
         return n, (0 if low is None else high - low + 1)
 
-    def rectangles_of(self, colour, min_row_pixels=150, min_height=100, min_width=200):
-        """The areas filled with `colour` as rectangles (x0, y0, x1, y1): bands of rows with many
-        such pixels, each split into runs of columns. Lines drawn across an area (grid, series)
-        interrupt it for a few pixels only; bars for at most their width."""
-        pattern = bytes(colour)
+    def rectangles_of(self, colours, min_row_pixels=150, min_height=100, min_width=200):
+        """The areas painted in `colours` (say a chart's background and what is drawn on it) as
+        rectangles (x0, y0, x1, y1): bands of rows with many such pixels, each split into runs of
+        columns. Anything else drawn across an area (a thin line, a label) interrupts it for a few
+        pixels only."""
+        patterns = [bytes(c) for c in colours]
         stride = self.width * 3
+
+        def hits_in(row):
+            """x of every pixel of `row` in one of the colours."""
+            found = []
+            for pattern in patterns:
+                i = row.find(pattern)
+                while i >= 0:
+                    if i % 3 == 0:  # a whole pixel, not the end of one and the start of the next
+                        found.append(i // 3)
+                        i = row.find(pattern, i + 3)
+                    else:
+                        i = row.find(pattern, i + 1)
+            return found
+
         full_rows = [y for y in range(self.height)
-                     if self.data[y * stride:(y + 1) * stride].count(pattern) >= min_row_pixels]
+                     if sum(self.data[y * stride:(y + 1) * stride].count(p) for p in patterns) >= min_row_pixels]
         areas = []
         for top, bottom in runs(full_rows, max_gap=6):
             if bottom - top < min_height:
                 continue
             hits = [0] * self.width
             for y in range(top, bottom):
-                row = self.data[y * stride:(y + 1) * stride]
-                i = row.find(pattern)
-                while i >= 0:
-                    if i % 3 == 0:
-                        hits[i // 3] += 1
-                        i = row.find(pattern, i + 3)
-                    else:
-                        i = row.find(pattern, i + 1)
-            columns = [x for x, h in enumerate(hits) if h >= (bottom - top) * 0.3]
-            for left, right in runs(columns, max_gap=40):
+                for x in hits_in(self.data[y * stride:(y + 1) * stride]):
+                    hits[x] += 1
+            columns = [x for x, h in enumerate(hits) if h >= (bottom - top) * 0.5]
+            for left, right in runs(columns, max_gap=12):
                 if right - left >= min_width:
                     areas.append((left, top, right, bottom))
         return areas

@@ -14,10 +14,13 @@ from png_image import Image
 from support import RALLY, TINY_TRACK, cluster_address, edit_json, new_race_id
 
 PLOT_BACKGROUND = (0xF5, 0xF7, 0xFA)
-WINDOW = (0x1F, 0x77, 0xB4)  # throughput per second
+WINDOW = (0x9E, 0xCA, 0xE1)  # throughput per second, filled steps
 CUMULATIVE = (0xFF, 0x7F, 0x0E)  # Rally's cumulative throughput
 LATENCY = (0x2C, 0xA0, 0x2C)
 SERVICE_TIME = (0xD6, 0x27, 0x28)
+PROCESSING_TIME = (0x94, 0x67, 0xBD)
+# What a plot area is painted with: its background and the areas and bars drawn on it.
+PLOT_COLOURS = (PLOT_BACKGROUND, WINDOW, LATENCY, SERVICE_TIME, PROCESSING_TIME)
 SERIES = {"window": WINDOW, "cumulative": CUMULATIVE, "latency": LATENCY, "service time": SERVICE_TIME}
 WIDTH, HEIGHT = 1200, 3000
 SCREENSHOT_TIMEOUT_S = 120
@@ -128,7 +131,7 @@ class HtmlReportTest(unittest.TestCase):
         """Per reported task a band with two plot areas: throughput on the left, latency on the
         right, each with its series' colours inside; the timed task's throughput lines run
         across most of its plot."""
-        areas = image.rectangles_of(PLOT_BACKGROUND)
+        areas = image.rectangles_of(PLOT_COLOURS)
         self.assertEqual(len(areas), 2 * len(tasks), f"plot areas found: {areas}")
         for number, task in enumerate(tasks):
             throughput, latency = areas[2 * number], areas[2 * number + 1]
@@ -147,8 +150,8 @@ class HtmlReportTest(unittest.TestCase):
                 continue
             width = throughput[2] - throughput[0]
             n, extent = image.count(WINDOW, throughput)
-            self.assertGreater(n, 300, f"{task}: the per-second line in {throughput}")
-            self.assertGreater(extent, 0.4 * width, f"{task}: the per-second line spans the seconds of the task")
+            self.assertGreater(n, 2000, f"{task}: the per-second area in {throughput}")
+            self.assertGreater(extent, 0.4 * width, f"{task}: the per-second area spans the seconds of the task")
             n, extent = image.count(CUMULATIVE, throughput)
             self.assertGreater(n, 150, f"{task}: the cumulative throughput line in {throughput}")
             self.assertGreater(extent, 0.3 * width)
@@ -168,7 +171,7 @@ class HtmlReportTest(unittest.TestCase):
 
         # The same page without its SVG: the check finds nothing, so it cannot pass on text alone.
         bare = self.render(without_charts(html), "bare")
-        self.assertEqual(bare.rectangles_of(PLOT_BACKGROUND), [])
+        self.assertEqual(bare.rectangles_of(PLOT_COLOURS), [])
         for name, colour in SERIES.items():
             n, _ = bare.count(colour)
             self.assertLess(n, 20, f"{name} colour on a page without charts")
@@ -183,8 +186,9 @@ class HtmlReportTest(unittest.TestCase):
         self.assert_charts_drawn(image, ["index-append", "match-all"], timed_task="match-all")
 
     def test_report_of_a_stored_race_draws_its_series(self):
-        # A stored race with a known series: eight seconds rising, then falling, with Rally's
-        # cumulative throughput from the second one on.
+        # A stored race with a known series as a steady throttled task has it: a partial first
+        # second, then 40 ops each second, Rally's cumulative throughput (on the area's edge) from
+        # the second one on.
         stored = "stored-" + self.race_id
 
         def with_series(race):
@@ -192,12 +196,12 @@ class HtmlReportTest(unittest.TestCase):
             for m in race["results"]["op_metrics"]:
                 if m["task"] == "match-all":
                     seconds, total = [], 0
-                    for s in range(2, 10):
-                        weight = 20 + 5 * min(s - 2, 9 - s)
+                    for s in range(1, 8):
+                        weight = 25 if s == 1 else 40
                         total += weight
                         second = {"second": s, "ops": weight, "weight": weight, "bytes": 100 * weight}
-                        if s > 2:
-                            second["throughput"] = total / (s - 1)
+                        if s > 1:
+                            second["throughput"] = total / (s - 0.4)
                         seconds.append(second)
                     m["per-second"] = seconds
 

@@ -211,10 +211,10 @@ TEST(ReportHtml, EscapesEveryText) {
   auto html = format_html(html_report());
   EXPECT_THAT(html, Not(HasSubstr("<term>")));
   EXPECT_THAT(html, HasSubstr("&lt;term&gt; &amp; &quot;quoted&quot; &#39;name&#39;"));
-  const std::set<std::string> allowed = {"!DOCTYPE", "html", "head", "meta",  "title", "style",    "body",  "section",
-                                         "h1",       "h2",   "h3",   "small", "div",   "strong",   "table", "thead",
-                                         "tbody",    "tr",   "th",   "td",    "ul",    "li",       "p",     "span",
-                                         "footer",   "svg",  "rect", "text",  "line",  "polyline", "circle"};
+  const std::set<std::string> allowed = {"!DOCTYPE", "html", "head", "meta",  "title", "style",    "body",    "section",
+                                         "h1",       "h2",   "h3",   "small", "div",   "strong",   "table",   "thead",
+                                         "tbody",    "tr",   "th",   "td",    "ul",    "li",       "p",       "span",
+                                         "footer",   "svg",  "rect", "text",  "line",  "polyline", "polygon", "circle"};
   for (const auto& name : rally::testing::tag_names(html)) EXPECT_TRUE(allowed.count(name)) << name;
 
   auto report = html_report();

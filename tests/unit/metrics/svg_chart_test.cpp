@@ -279,6 +279,49 @@ TEST(SvgLineChart, XAxisStartsAtXFrom) {
   EXPECT_GT(points[0].first, 66 + 100);  // x = 5 of 0..10 is well inside the plot
 }
 
+LineChart step_chart(std::size_t seconds) {
+  auto chart = line_chart({});
+  chart.series[0].style = SeriesStyle::steps;
+  chart.series[0].colour = "#9ecae1";
+  for (std::size_t s = 0; s < seconds; ++s)
+    chart.series[0].points.push_back({static_cast<double>(s + 2), static_cast<double>(100 + s % 3 * 50)});
+  chart.series.push_back({"cumulative", "#ff7f0e", {{3, 100}, {4, 120}}});
+  return chart;
+}
+
+TEST(SvgLineChart, StepsAreFilledOverTheirInterval) {
+  auto svg = render_svg(step_chart(4));  // seconds 2..5, the last one ending at 6
+  static const std::regex rect(
+      R"re(<rect x="([^"]*)" y="([^"]*)" width="([^"]*)" height="([^"]*)" fill="#9ecae1" shape-rendering="crispEdges"><title>([^<]*)</title>)re");
+  std::vector<std::smatch> steps;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), rect); it != std::sregex_iterator(); ++it)
+    steps.push_back(*it);
+  ASSERT_EQ(steps.size(), 4u);
+  for (std::size_t i = 0; i + 1 < steps.size(); ++i) {  // adjacent, no gap, no overlap
+    EXPECT_NEAR(std::stod(steps[i][1]) + std::stod(steps[i][3]), std::stod(steps[i + 1][1]), 0.011);
+    // all down to the same base line
+    EXPECT_NEAR(std::stod(steps[i][2]) + std::stod(steps[i][4]),
+                std::stod(steps[i + 1][2]) + std::stod(steps[i + 1][4]), 0.011);
+  }
+  EXPECT_GT(std::stod(steps[1][4]), std::stod(steps[0][4]));  // 150 is taller than 100
+  EXPECT_EQ(steps[0][5], "per second at 2-3 s: 100 docs/s");
+  EXPECT_THAT(svg, HasSubstr(">6</text>"));  // the x axis reaches the end of the last second
+  EXPECT_LT(svg.find("#9ecae1\" shape-rendering"), svg.find("<polyline"));  // the line is drawn over the area
+  EXPECT_THAT(rally::testing::bad_svg_numbers(svg), IsEmpty());
+}
+
+TEST(SvgLineChart, ManyStepsAreOneOutline) {
+  auto svg = render_svg(step_chart(600));
+  EXPECT_EQ(count(svg, "<polygon"), 1u);
+  EXPECT_EQ(count(svg, "shape-rendering"), 0u);
+  EXPECT_THAT(rally::testing::bad_svg_numbers(svg), IsEmpty());
+  EXPECT_LT(svg.size(), 40000u);
+
+  auto one = render_svg(step_chart(1));
+  EXPECT_EQ(count(one, "shape-rendering=\"crispEdges\""), 1u);
+  EXPECT_THAT(rally::testing::bad_svg_numbers(one), IsEmpty());
+}
+
 TEST(SvgChart, EscapesEveryText) {
   auto chart = line_chart({{1, 1}, {2, 2}});
   chart.title = "<script>alert('x')</script>";

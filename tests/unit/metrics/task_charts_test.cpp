@@ -17,18 +17,34 @@ TEST(TaskCharts, ThroughputFromThePerSecondSeries) {
   EXPECT_EQ(chart.y_label, "docs/s");
   EXPECT_EQ(chart.x_from, 0);
   ASSERT_EQ(chart.series.size(), 2u);
+  const auto& window = chart.series[0];
+  EXPECT_EQ(window.style, SeriesStyle::steps);  // each second from its start to its end
+  EXPECT_EQ(window.step, 1);
+  ASSERT_EQ(window.points.size(), 3u);
+  EXPECT_EQ(window.points[0].x, 2);
+  EXPECT_EQ(window.points[0].y, 500);
+  EXPECT_EQ(window.points[2].x, 4);
+  EXPECT_EQ(window.points[2].y, 400);
+  const auto& cumulative = chart.series[1];
+  EXPECT_EQ(cumulative.style, SeriesStyle::line);
+  ASSERT_EQ(cumulative.points.size(), 2u);  // none for the first second
+  EXPECT_EQ(cumulative.points[0].x, 4);     // at the end of second 3
+  EXPECT_EQ(cumulative.points[0].y, 550);
+  EXPECT_EQ(window.colour, colour_window_throughput);
+  EXPECT_EQ(cumulative.colour, colour_cumulative_throughput);
+}
+
+TEST(TaskCharts, SecondsWithoutRequestsAreZero) {
+  TaskResult r;
+  r.per_second = {SecondStats{5, 1, 10, 0, {}, 10.0}, SecondStats{2, 1, 20, 0, {}, std::nullopt},
+                  SecondStats{9000, 1, 30, 0, {}, 1.0}};
+  const auto chart = throughput_chart(r);
   const auto& window = chart.series[0].points;
-  ASSERT_EQ(window.size(), 3u);
-  EXPECT_EQ(window[0].x, 3);  // the end of second 2
-  EXPECT_EQ(window[0].y, 500);
-  EXPECT_EQ(window[2].x, 5);
-  EXPECT_EQ(window[2].y, 400);
-  const auto& cumulative = chart.series[1].points;
-  ASSERT_EQ(cumulative.size(), 2u);  // none for the first second
-  EXPECT_EQ(cumulative[0].x, 4);
-  EXPECT_EQ(cumulative[0].y, 550);
-  EXPECT_EQ(chart.series[0].colour, colour_window_throughput);
-  EXPECT_EQ(chart.series[1].colour, colour_cumulative_throughput);
+  std::vector<std::pair<double, double>> points;
+  for (const auto& p : window) points.emplace_back(p.x, p.y);
+  // In order of seconds; 3 and 4 had none; the gap of hours before 9000 is not filled in.
+  EXPECT_THAT(points, ElementsAre(std::pair{2.0, 20.0}, std::pair{3.0, 0.0}, std::pair{4.0, 0.0}, std::pair{5.0, 10.0},
+                                  std::pair{9000.0, 30.0}));
 }
 
 TEST(TaskCharts, PercentilesOfAllThreeTimesInOneAxis) {
