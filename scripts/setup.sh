@@ -13,6 +13,7 @@ packages=(
   openjdk-17-jdk-headless maven
   nginx wrk curl python3 procps util-linux iproute2
   gzip bzip2 zstd openssl ca-certificates time
+  chromium # renders the HTML report in tests/integration/test_html_report.py
 )
 
 missing=()
