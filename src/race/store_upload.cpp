@@ -36,8 +36,8 @@ std::string seconds_text(double s) {
   return out.str();
 }
 
-// "HTTP 400 mapper_parsing_exception: failed to parse" from an Elasticsearch error body, or
-// the start of any other body.
+// "HTTP 400 mapper_parsing_exception: failed to parse" from an Elasticsearch error body, the
+// title of an HTML page, or the start of any other body.
 std::string describe_http(unsigned status, const std::string& body) {
   std::string text = "HTTP " + std::to_string(status);
   auto json = nlohmann::json::parse(body, nullptr, false);
@@ -50,6 +50,12 @@ std::string describe_http(unsigned status, const std::string& body) {
       text += ": " + error.get<std::string>();
     }
     return text;
+  }
+  // An HTML error page (a proxy's) says it in its title.
+  auto title = body.find("<title>");
+  auto title_end = body.find("</title>");
+  if (title != std::string::npos && title_end != std::string::npos && title_end > title) {
+    return text + ": " + body.substr(title + 7, std::min<std::size_t>(title_end - title - 7, 160));
   }
   if (!body.empty()) {
     auto start = body.substr(0, 160);

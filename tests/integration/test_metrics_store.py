@@ -1,23 +1,25 @@
 """The Elasticsearch/OpenSearch metrics store: a race with rally.ini naming the test node as its store
 writes Rally's races, results and metrics documents there; a store that is unreachable, answers
 garbage or never answers costs one warning, and the race still succeeds with race.json."""
-import json
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import unittest
 import uuid
 
 from support import SilentServer, TempDirTestCase, cluster_address, free_port, http, new_race_id, op_metrics
+from tls_proxy import BASIC_PASSWORD, BASIC_USER, Certificates, TlsProxy
 
 
-def rally_ini(host, port, password, extra=""):
+def rally_ini(host, port, password, extra="", secure=False, user="rally"):
     return ("[meta]\nconfig.version = 17\n\n[system]\nenv.name = it-env\n\n[reporting]\n"
             "datastore.type = elasticsearch\n"
-            f"datastore.host = {host}\ndatastore.port = {port}\ndatastore.secure = False\n"
+            f"datastore.host = {host}\ndatastore.port = {port}\ndatastore.secure = {secure}\n"
             # The test node has no security: the credentials are sent and ignored, and must
             # never show up anywhere.
-            f"datastore.user = rally\ndatastore.password = {password}\n"
+            f"datastore.user = {user}\ndatastore.password = {password}\n"
             "datastore.number_of_replicas = 0\n" + extra)
 
 
@@ -54,7 +56,7 @@ class GarbageServer:
         self.sock.close()
 
 
-class MetricsStoreTest(TempDirTestCase, unittest.TestCase):
+class StoreTestCase(TempDirTestCase):
     def setUp(self):
         super().setUp()
         self.address = cluster_address()
@@ -95,6 +97,14 @@ class MetricsStoreTest(TempDirTestCase, unittest.TestCase):
 
     def store_warnings(self, run):
         return [line for line in run.stderr.splitlines() if line.startswith("[WARNING] Metrics store")]
+
+    def race_ids_in_store(self):
+        http(self.address, "POST", "/rally-*/_refresh")
+        status, body = http(self.address, "POST", "/rally-races-*/_search", {"size": 100})
+        return [hit["_source"]["race-id"] for hit in body["hits"]["hits"]] if status == 200 else []
+
+
+class MetricsStoreTest(StoreTestCase, unittest.TestCase):
 
     def test_a_race_writes_its_documents_to_the_store(self):
         host, port = self.address.rsplit(":", 1)
@@ -233,6 +243,73 @@ class MetricsStoreTest(TempDirTestCase, unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertNotIn("Metrics store", run.stdout + run.stderr)
         self.assertEqual(run.race_json(race_id)["race-id"], race_id)
+
+
+class SecureMetricsStoreTest(StoreTestCase, unittest.TestCase):
+    """The store behind a TLS-terminating nginx that asks for basic auth (tls_proxy.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cert_dir = tempfile.mkdtemp(prefix="rally-it-certs-")
+        cls.certs = Certificates(cls.cert_dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.cert_dir, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        try:
+            self.proxy = TlsProxy(os.path.join(self.tmp, "nginx"), self.address, self.certs)
+        except BaseException:
+            super().tearDown()
+            raise
+        self.store_port = self.proxy.ports["basic"]
+
+    def tearDown(self):
+        self.proxy.stop()  # by PID, before the temporary directory with its prefix goes
+        super().tearDown()
+
+    def test_tls_with_the_right_ca_and_credentials_writes_the_race(self):
+        self.password = BASIC_PASSWORD
+        self.write_ini(rally_ini("127.0.0.1", self.store_port, BASIC_PASSWORD, secure=True, user=BASIC_USER,
+                                 extra=f"datastore.ssl.certificate_authorities = {self.certs.ca}\n"))
+        race_id = new_race_id()
+        run = self.race(race_id)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"[INFO] Metrics store https://127.0.0.1:{self.store_port}: wrote 1 race", run.stdout)
+        self.assertEqual(self.store_warnings(run), [], run.stderr)
+        self.assertEqual(self.race_ids_in_store(), [race_id])
+        bulks = self.proxy.wait_for_requests("basic", lambda e: e["uri"] == "/_bulk")
+        self.assertEqual([(b["status"], b["remote_user"]) for b in bulks], [("200", BASIC_USER)])
+        self.assert_no_password(run, race_id)
+
+    def test_a_wrong_password_is_one_warning(self):
+        self.write_ini(rally_ini("127.0.0.1", self.store_port, self.password, secure=True, user=BASIC_USER,
+                                 extra="datastore.ssl.verification_mode = none\n"))
+        race_id = new_race_id()
+        run = self.race(race_id)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        warnings = self.store_warnings(run)
+        self.assertEqual(len(warnings), 1, run.stderr)
+        self.assertIn(f"https://127.0.0.1:{self.store_port}: it refused the credentials of datastore.user "
+                      f"'{BASIC_USER}' (HTTP 401", warnings[0])
+        self.assertEqual(self.race_ids_in_store(), [])
+        self.assertEqual(run.race_json(race_id)["status"], "success")
+        self.assert_no_password(run, race_id)
+
+    def test_a_certificate_from_another_ca_is_one_warning(self):
+        self.password = BASIC_PASSWORD
+        self.write_ini(rally_ini("127.0.0.1", self.store_port, BASIC_PASSWORD, secure=True, user=BASIC_USER,
+                                 extra=f"datastore.ssl.certificate_authorities = {self.certs.other_ca}\n"))
+        race_id = new_race_id()
+        run = self.race(race_id)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        warnings = self.store_warnings(run)
+        self.assertEqual(len(warnings), 1, run.stderr)
+        self.assertIn("cannot connect: certificate verify failed", warnings[0])
+        self.assertEqual(self.race_ids_in_store(), [])
+        self.assert_no_password(run, race_id)
 
 
 if __name__ == "__main__":

@@ -178,6 +178,14 @@ TEST(MetricsStore, CredentialsMissingNameRallyIni) {
   EXPECT_FALSE(server.requests().at(0).header("Authorization").has_value());
 }
 
+TEST(MetricsStore, AProxysErrorPageShowsItsTitle) {
+  LoopbackServer server(
+      {status(401, "Unauthorized",
+              "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body></body></html>")});
+  auto result = publish(config_for(server.port()));
+  EXPECT_THAT(result.err, HasSubstr("(HTTP 401: 401 Authorization Required)"));
+}
+
 TEST(MetricsStore, RejectedDocumentsAreCounted) {
   auto n = document_count();
   auto config = config_for(0);
