@@ -9,6 +9,7 @@
 #include "rally/metrics/compare.hpp"
 #include "rally/metrics/race_store.hpp"
 #include "rally/metrics/report.hpp"
+#include "rally/metrics/store_config.hpp"
 #include "rally/track/track_loader.hpp"
 #include "rally/version.hpp"
 
@@ -18,6 +19,7 @@ BenchmarkCoordinator::BenchmarkCoordinator(const RaceConfig& config, std::ostrea
     : config_(config), out_(out), err_(err) {}
 
 const track::Track& BenchmarkCoordinator::setup() {
+  metrics_store_ = MetricsStore::from_rally_ini(metrics::rally_ini_path());  // a bad rally.ini ends the race here
   track_ = track::load_track(config_.track_path, track::LoadOptions::for_race(config_));
   (void)track_->find_challenge(config_.challenge);  // an unknown challenge fails here, before any load
   return *track_;
@@ -31,6 +33,7 @@ void BenchmarkCoordinator::on_preparation_complete(const PreparationResult& prep
 
 void BenchmarkCoordinator::on_task_finished(const std::vector<metrics::TaskResult>& results) {
   results_.insert(results_.end(), results.begin(), results.end());
+  metrics_store_.on_task_finished(results);
 }
 
 std::string BenchmarkCoordinator::store_race(const std::string& status, const std::string& failure) {
@@ -89,6 +92,7 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   }
   auto path = store_race("success", "");
   out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";
+  metrics_store_.publish(report, config_, out_, err_);
   int code = check_baseline();
   out_ << "\n----------------------------------\n[INFO] " << (code == exit_success ? "SUCCESS" : "REGRESSION")
        << "\n----------------------------------\n";
@@ -126,6 +130,7 @@ int BenchmarkCoordinator::on_benchmark_failure(const std::string& reason) {
     } catch (const std::exception& e) {
       err_ << "[ERROR] " << e.what() << "\n";
     }
+    metrics_store_.publish(race_report("failed"), config_, out_, err_);
   }
   err_.flush();
   return exit_error;

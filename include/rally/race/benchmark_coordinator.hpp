@@ -8,6 +8,7 @@
 #include "rally/common/race_config.hpp"
 #include "rally/metrics/report.hpp"
 #include "rally/metrics/task_result.hpp"
+#include "rally/race/metrics_store.hpp"
 #include "rally/track/track.hpp"
 
 namespace rally::race {
@@ -57,6 +58,7 @@ class BenchmarkCoordinator {
   bool started_ = false;
   std::vector<metrics::TaskResult> results_;
   std::vector<metrics::ClusterMetric> cluster_metrics_;
+  MetricsStore metrics_store_;  // rally.ini [reporting]: written at the end, never failing the race
 };
 
 }  // namespace rally::race
