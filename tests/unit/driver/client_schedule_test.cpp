@@ -293,7 +293,9 @@ TEST(ClientSchedule, TheFirstRequestIsNeverHeldBack) {
     auto second = s.next(3'000);
     ASSERT_TRUE(second);
     EXPECT_GT(second->due, 3'000) << "poisson " << poisson;
-    if (!poisson) EXPECT_EQ(second->due, 1'000 + 100 * ns_per_s);
+    if (!poisson) {
+      EXPECT_EQ(second->due, 1'000 + 100 * ns_per_s);
+    }
   }
 }
 
