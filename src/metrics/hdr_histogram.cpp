@@ -194,7 +194,15 @@ std::int64_t HdrHistogram::value_at_percentile(double p) const noexcept {
   if (!(p > 0.0)) return min_;
   if (p >= 100.0) return max_;
   const double total = static_cast<double>(total_count_);
-  const double target = std::ceil(p / 100.0 * total);
+  // p / 100 * total is a whole number more often than doubles say (0.999 * 1000 is
+  // 999.0000000000001, which would take the maximum for p99.9 of 1,000 samples): within
+  // a few ulps of a whole number, it is that number.
+  double position = p / 100.0 * total;
+  if (const double whole = std::round(position);
+      std::abs(position - whole) <= 4 * std::numeric_limits<double>::epsilon() * whole) {
+    position = whole;
+  }
+  const double target = std::ceil(position);
   std::uint64_t rank = 1;
   if (target >= total) {
     rank = total_count_;
