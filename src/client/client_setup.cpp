@@ -1,5 +1,6 @@
 #include "rally/common/base64.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/text.hpp"
 
 #include "client_shared.hpp"
 #include <openssl/err.h>
@@ -7,15 +8,6 @@
 namespace rally::client {
 
 namespace {
-
-int major_version(const std::string& version) {
-  int major = 0;
-  for (char c : version) {
-    if (c < '0' || c > '9') break;
-    major = major * 10 + (c - '0');
-  }
-  return major;
-}
 
 // Elasticsearch 8 and later: Rally's client sends the compatible-with media types.
 int compatible_with(const std::string& distribution, const std::string& version) {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/text.hpp"
 #include "rally/metrics/report.hpp"
 
 namespace rally::metrics {
@@ -263,19 +264,8 @@ std::string format_comparison_markdown(const Comparison& comparison) {
 }
 
 std::string format_comparison_csv(const Comparison& comparison) {
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + quote(cells[i]);
-    out += "\n";
-  };
-  line(headers);
-  for (const auto& row : comparison.rows) line(cells_of(row));
+  std::string out = csv_line(headers);
+  for (const auto& row : comparison.rows) out += csv_line(cells_of(row));
   return out;
 }
 

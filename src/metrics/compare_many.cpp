@@ -2,6 +2,7 @@
 #include <map>
 #include <utility>
 
+#include "rally/common/text.hpp"
 #include "rally/metrics/compare.hpp"
 #include "rally/metrics/report.hpp"
 
@@ -92,19 +93,8 @@ std::string format_multi_comparison_markdown(const std::vector<NamedComparison>&
 
 std::string format_multi_comparison_csv(const std::vector<NamedComparison>& comparisons) {
   auto table = build(comparisons);
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + quote(cells[i]);
-    out += "\n";
-  };
-  line(table.headers);
-  for (const auto& row : table.rows) line(row);
+  std::string out = csv_line(table.headers);
+  for (const auto& row : table.rows) out += csv_line(row);
   return out;
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rally/common/text.hpp"
+
 namespace rally::metrics {
 
 std::string format_number(double value) {
@@ -152,15 +154,8 @@ std::string format_markdown(const std::vector<ReportLine>& lines) {
 }
 
 std::string format_csv(const std::vector<ReportLine>& lines) {
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   std::string out = "Metric,Task,Value,Unit\n";
-  for (const auto& l : lines)
-    out += quote(l.metric) + "," + quote(l.task) + "," + quote(l.value) + "," + quote(l.unit) + "\n";
+  for (const auto& l : lines) out += csv_line({l.metric, l.task, l.value, l.unit});
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <utility>
 
+#include "rally/common/text.hpp"
+
 namespace rally::metrics {
 
 namespace {
@@ -23,15 +25,6 @@ bool is_digits(const std::string& s, std::size_t from, std::size_t count) {
 }
 
 std::int64_t epoch_ms(double seconds) { return static_cast<std::int64_t>(std::llround(seconds * 1000.0)); }
-
-int major_version(const std::string& version) {
-  int major = 0;
-  for (char c : version) {
-    if (c < '0' || c > '9') break;
-    major = major * 10 + (c - '0');
-  }
-  return major;
-}
 
 nlohmann::json user_tags(const ReportMeta& meta) {
   nlohmann::json tags = nlohmann::json::object();
@@ -330,15 +323,6 @@ std::string store_index(const std::string& kind, const std::string& race_timesta
     month = buf;
   }
   return "rally-" + kind + "-" + month;
-}
-
-std::string percentile_key(double percentile) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, percentile);
-  std::string text(buf, ec == std::errc() ? end : buf);
-  if (text.find('.') == std::string::npos) text += ".0";
-  std::replace(text.begin(), text.end(), '.', '_');
-  return text;
 }
 
 StoreDocuments build_store_documents(const RaceReport& report, const StoreContext& context) {

@@ -24,9 +24,6 @@ std::vector<double> percentiles_for_sample_size(std::uint64_t samples, const std
   return out;
 }
 
-namespace {
-
-// Rally's keys for percentiles: "50_0", "99_9", "99_99", "100_0".
 std::string percentile_key(double p) {
   auto text = nlohmann::json(p).dump();
   if (text.find('.') == std::string::npos) text += ".0";
@@ -35,6 +32,8 @@ std::string percentile_key(double p) {
   }
   return text;
 }
+
+namespace {
 
 nlohmann::json percentiles_json(const std::vector<Percentile>& ps) {
   auto j = nlohmann::json::object();

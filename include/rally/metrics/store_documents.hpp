@@ -50,9 +50,6 @@ std::string rally_timestamp(const std::string& iso_timestamp);
 // timestamp is not ISO 8601).
 std::string store_index(const std::string& kind, const std::string& race_timestamp, double fallback_epoch_s);
 
-// Rally's encoding of a percentile as a field name: 50 -> "50_0", 99.9 -> "99_9".
-std::string percentile_key(double percentile);
-
 // The races, results and metrics documents of `report` (docs/metrics-store.md says what each
 // holds and how it differs from Rally's). A failed race's results are marked "active": false.
 StoreDocuments build_store_documents(const RaceReport& report, const StoreContext& context);

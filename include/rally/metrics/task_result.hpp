@@ -88,6 +88,9 @@ const std::vector<double>& default_percentiles();
 std::vector<double> percentiles_for_sample_size(std::uint64_t samples,
                                                 const std::vector<double>& wanted = default_percentiles());
 
+// Rally's keys for percentiles in race.json and the metrics store: "50_0", "99_9", "100_0".
+std::string percentile_key(double percentile);
+
 void to_json(nlohmann::json& j, const TaskResult& r);
 void from_json(const nlohmann::json& j, TaskResult& r);
 
