@@ -40,13 +40,13 @@ std::string format_errors_markdown(const std::vector<TaskResult>& results) {
     if (!reported(r) || r.failed_requests == 0) continue;
     for (const auto& [kind, count] : r.errors_by_kind) rows.push_back({r.task, kind, with_thousands(count)});
     summary +=
-        r.task + ": " + with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) + " requests failed (";
-    const char* sep = "";
+        r.task + ": " + with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) + " requests failed";
+    const char* sep = " (";
     for (const auto& [error_class, count] : r.errors_by_class) {
       summary += sep + error_class + ": " + with_thousands(count);
       sep = ", ";
     }
-    summary += ")";
+    if (!r.errors_by_class.empty()) summary += ")";
     if (r.failed_weight > 0 && r.throughput_unit == "docs/s")
       summary += "; " + with_thousands(r.failed_weight) + " documents failed";
     summary += "\n";

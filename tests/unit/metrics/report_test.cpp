@@ -123,6 +123,30 @@ TEST(Report, JsonMatchesTheGoldenFile) {
   EXPECT_EQ(actual, expected);
 }
 
+// The markdown a race prints: cluster rows, Rally's rows, the error breakdown, the verdicts.
+TEST(Report, RenderedMarkdownMatchesTheGoldenFile) {
+  auto report = golden_report();
+  report.results[2].errors_by_class = {{"http", 1}};
+  report.results[2].errors_by_kind = {{"HTTP 400 resource_already_exists_exception", 1}};
+  report.results[3].errors_by_class = {{"http", 2}, {"timeout", 1}};
+  report.results[3].errors_by_kind = {{"HTTP 404 index_not_found_exception", 2}, {"timeout", 1}};
+  auto actual = render_report(report, "markdown");
+  if (std::getenv("RALLY_UPDATE_GOLDEN")) {
+    std::ofstream(std::string(RALLY_SOURCE_DIR) + "/tests/unit/metrics/golden/report_rendered.md") << actual;
+  }
+  auto expected = golden("report_rendered.md");
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(actual, expected);
+}
+
+TEST(Report, ErrorSummaryWithoutClassesHasNoEmptyParentheses) {
+  TaskResult r;
+  r.task = "t";
+  r.requests = 4;
+  r.failed_requests = 1;
+  EXPECT_THAT(format_errors_markdown({r}), HasSubstr("t: 1 of 4 requests failed\n"));
+}
+
 TEST(Report, JsonIsVersionedAndCarriesWhatToolsNeed) {
   auto doc = nlohmann::json::parse(format_json(golden_report()));
   EXPECT_EQ(doc["schema"], "rally-report/1");
