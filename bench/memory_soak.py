@@ -12,8 +12,9 @@ average are sampled every --interval seconds. Memory is judged after a settling 
 default 60 s after rally's start): RSS(settle) and RSS(end) are medians of the three samples
 around those instants, the end being the last samples before the task's time period is over
 (rally's report building afterwards is not counted). Printed: requests, RSS at settle and at the
-end, the max, the slope (least squares over the samples after settle) in KB/min, bytes per
-request, and the reference in the same run: the same figures for the first and the second half of
+end, the max, the slope (least squares over the samples after settle) in KB/min and the slope of
+the floor (each minute's lowest sample: malloc's trims swing RSS by ~1 MB), bytes per request,
+and the reference in the same run: the same figures for the first and the second half of
 the samples after settle, and their ratio. The run fails (exit 1) when RSS(end) - RSS(settle)
 exceeds max(--limit-percent of RSS(settle), --limit-mb), or when the race fails.
 Every child is started here and stopped here, by PID.
