@@ -10,8 +10,11 @@ if(RALLY_SANITIZERS)
   target_link_options(rally_options INTERFACE -fsanitize=${RALLY_SANITIZERS})
 endif()
 # Asio: no deprecated interfaces, and the io_context is driven by exactly one thread.
+# A request runs through a chain of about six nested coroutines (client loop, retries, runner,
+# send, the connection): Asio recycles awaitable frames per thread, by default only two.
 target_compile_definitions(rally_options INTERFACE
-  BOOST_ASIO_NO_DEPRECATED)
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE=16)
 
 # GCC 12 reports a false -Wmismatched-new-delete for coroutine frames whose promise has its
 # own operator new/delete (Asio's awaitable frames): GCC bug 109224.
