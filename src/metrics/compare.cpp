@@ -17,8 +17,6 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-bool is_reported(const TaskResult& r) { return r.include_in_reporting || r.failed_requests > 0; }
-
 std::string percentile_key(const char* family, double p) { return std::string(family) + ".p" + format_number(p); }
 
 void add_percentiles(std::vector<ComparisonRow>& rows, const std::string& task, const std::vector<Percentile>& base,
@@ -94,7 +92,29 @@ std::string signed_number(double value) {
   return (value > 0 ? "+" : "") + format_number(value);
 }
 
-std::string percent_text(const ComparisonRow& row) {
+std::vector<std::string> cells_of(const ComparisonRow& row) {
+  return {row.metric,
+          row.task,
+          format_number(row.baseline),
+          format_number(row.contender),
+          signed_number(row.diff()),
+          row.unit,
+          diff_percent_text(row),
+          change_text(row.change())};
+}
+
+const std::vector<std::string> headers = {"Metric", "Task", "Baseline", "Contender",
+                                          "Diff",   "Unit", "Diff %",   "Change"};
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+std::string diff_percent_text(const ComparisonRow& row) {
   auto pct = row.diff_percent();
   if (!pct) return "n/a";
   if (*pct == 0) return "0.00%";
@@ -114,28 +134,6 @@ std::string change_text(Change change) {
   }
   return "";
 }
-
-std::vector<std::string> cells_of(const ComparisonRow& row) {
-  return {row.metric,
-          row.task,
-          format_number(row.baseline),
-          format_number(row.contender),
-          signed_number(row.diff()),
-          row.unit,
-          percent_text(row),
-          change_text(row.change())};
-}
-
-const std::vector<std::string> headers = {"Metric", "Task", "Baseline", "Contender",
-                                          "Diff",   "Unit", "Diff %",   "Change"};
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-}  // namespace
 
 std::optional<double> ComparisonRow::diff_percent() const {
   if (baseline == 0) return contender == 0 ? std::optional<double>(0.0) : std::nullopt;
@@ -232,28 +230,14 @@ std::vector<std::string> unchecked_metrics(const Comparison& comparison,
 std::string describe(const Regression& regression) {
   const auto& row = regression.row;
   return "regression: " + row.key + " of task '" + row.task + "': baseline " + format_number(row.baseline) + " " +
-         row.unit + ", contender " + format_number(row.contender) + " " + row.unit + ", " + percent_text(row) +
+         row.unit + ", contender " + format_number(row.contender) + " " + row.unit + ", " + diff_percent_text(row) +
          " (threshold " + format_number(regression.threshold_percent) + "%)";
 }
 
 std::string format_comparison_markdown(const Comparison& comparison) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& row : comparison.rows) rows.push_back(cells_of(row));
-  std::vector<std::size_t> w;
-  for (const auto& h : headers) w.push_back(h.size());
-  for (const auto& cells : rows) {
-    for (std::size_t i = 0; i < cells.size(); ++i) w[i] = std::max(w[i], cells[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s = "|";
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      s += " " + std::string(w[i] - cells[i].size(), ' ') + cells[i] + " |";
-    return s + "\n";
-  };
-  std::string out = line(headers) + "|";
-  for (auto width : w) out += std::string(width + 1, '-') + ":|";
-  out += "\n";
-  for (const auto& cells : rows) out += line(cells);
+  std::string out = markdown_table(headers, rows);
   if (!comparison.only_in_baseline.empty()) {
     out += "\nTasks only in the baseline: " + join(comparison.only_in_baseline) + "\n";
   }

@@ -1,4 +1,3 @@
-#include <cstdio>
 #include <map>
 #include <utility>
 
@@ -18,24 +17,8 @@ struct Table {
 };
 
 std::string diff_cell(const ComparisonRow& row) {
-  auto pct = row.diff_percent();
-  std::string text = "n/a";
-  if (pct && *pct == 0) {
-    text = "0.00%";
-  } else if (pct) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%+.2f%%", *pct);
-    text = buf;
-  }
-  switch (row.change()) {
-    case Change::improvement:
-      return text + " better";
-    case Change::regression:
-      return text + " worse";
-    case Change::unchanged:
-      break;
-  }
-  return text;
+  auto change = change_text(row.change());
+  return diff_percent_text(row) + (change.empty() ? "" : " " + change);
 }
 
 Table build(const std::vector<NamedComparison>& comparisons) {

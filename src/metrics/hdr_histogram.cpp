@@ -155,10 +155,7 @@ std::int64_t HdrHistogram::highest_equivalent_value(std::int64_t value) const no
 }
 
 bool HdrHistogram::merge(const HdrHistogram& other) noexcept {
-  if (lowest_discernible_value_ != other.lowest_discernible_value_ ||
-      highest_trackable_value_ != other.highest_trackable_value_ || significant_digits_ != other.significant_digits_) {
-    return false;
-  }
+  if (!same_configuration(other)) return false;
   // Each bucket count is bounded by the total, so checking the total alone
   // rules out overflow everywhere.
   if (other.total_count_ > std::numeric_limits<std::uint64_t>::max() - total_count_) return false;

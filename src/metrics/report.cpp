@@ -96,7 +96,7 @@ std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results, con
   const bool all = options.show == ShowInReport::all;
   for (const auto& c : cluster) out.push_back({c.label, "", format_number(c.value), c.unit});
   for (const auto& result : results) {
-    if (!result.include_in_reporting && result.failed_requests == 0) continue;
+    if (!is_reported(result)) continue;
     auto r = with_percentiles(result, options);
     if (r.throughput) {
       out.push_back({"Min Throughput", r.task, format_number(r.throughput->min), r.throughput_unit});

@@ -37,8 +37,6 @@ footer { margin-top: 32px; color: #777; font-size: 12px; }
 
 std::string esc(const std::string& text) { return escape_markup(text); }
 
-bool reported(const TaskResult& r) { return r.include_in_reporting || r.failed_requests > 0; }
-
 std::string row(const std::vector<std::string>& cells, const std::vector<bool>& numeric = {},
                 const std::string& css_class = "") {
   std::string out = css_class.empty() ? "<tr>" : "<tr class=\"" + css_class + "\">";
@@ -88,7 +86,7 @@ std::string race_section(const ReportMeta& meta) {
 std::string verdicts_section(const std::vector<TaskResult>& results) {
   std::string items;
   for (const auto& r : results) {
-    if (!reported(r)) continue;
+    if (!is_reported(r)) continue;
     for (const auto& v : r.verdicts) {
       items += "<div class=\"verdict\" data-kind=\"" + esc(v.kind) + "\"><strong>" + esc(r.task) +
                "</strong>: " + esc(v.message) + "</div>\n";
@@ -115,16 +113,8 @@ std::string summary_section(const RaceReport& report, const ReportOptions& optio
 std::string errors_section(const std::vector<TaskResult>& results) {
   std::string out;
   for (const auto& r : results) {
-    if (!reported(r) || (r.failed_requests == 0 && r.errors_by_kind.empty())) continue;
-    out += "<h3>" + esc(r.task) + "</h3>\n<p>" + esc(with_thousands(r.failed_requests)) + " of " +
-           esc(with_thousands(r.requests)) + " requests failed";
-    std::string classes;
-    for (const auto& [error_class, count] : r.errors_by_class)
-      classes += (classes.empty() ? "" : ", ") + error_class + ": " + with_thousands(count);
-    if (!classes.empty()) out += " (" + esc(classes) + ")";
-    if (r.failed_weight > 0 && r.throughput_unit == "docs/s")
-      out += "; " + esc(with_thousands(r.failed_weight)) + " documents failed";
-    out += ".</p>\n";
+    if (!is_reported(r) || (r.failed_requests == 0 && r.errors_by_kind.empty())) continue;
+    out += "<h3>" + esc(r.task) + "</h3>\n<p>" + esc(error_summary(r)) + ".</p>\n";
     if (!r.errors_by_kind.empty()) {
       out += "<table class=\"errors\">\n" + header_row({"Error", "Requests"}) + "<tbody>\n";
       for (const auto& [kind, count] : r.errors_by_kind) out += row({kind, with_thousands(count)}, {false, true});
@@ -173,7 +163,7 @@ std::string tasks_section(const std::vector<TaskResult>& results, const ReportOp
   std::string out;
   int number = 0;
   for (const auto& result : results) {
-    if (!reported(result)) continue;
+    if (!is_reported(result)) continue;
     const auto r = with_percentiles(result, options);
     out += "<section class=\"task\" id=\"task-" + std::to_string(++number) + "\">\n<h3>" + esc(r.task) + " <small>" +
            esc(r.operation_type) + "</small></h3>\n";

@@ -40,7 +40,7 @@ std::string format_json(const RaceReport& input, const ReportOptions& options) {
   OrderedJson tasks = OrderedJson::array();
   for (const auto& result : input.results) {
     // The markdown report's rule: administrative tasks only when they failed.
-    if (!result.include_in_reporting && result.failed_requests == 0) continue;
+    if (!is_reported(result)) continue;
     auto r = with_percentiles(result, options);
     OrderedJson t = OrderedJson::object();
     t["task"] = r.task;

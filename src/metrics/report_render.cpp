@@ -6,12 +6,6 @@
 
 namespace rally::metrics {
 
-namespace {
-
-bool reported(const TaskResult& r) { return r.include_in_reporting || r.failed_requests > 0; }
-
-}  // namespace
-
 void to_json(nlohmann::json& j, const ClusterMetric& m) {
   j = nlohmann::json{{"metric", m.key}, {"name", m.label}, {"value", m.value}, {"unit", m.unit}};
 }
@@ -33,23 +27,26 @@ ReportOptions report_options(const ReportConfig& config) {
   return options;
 }
 
+std::string error_summary(const TaskResult& r) {
+  std::string text = with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) + " requests failed";
+  const char* sep = " (";
+  for (const auto& [error_class, count] : r.errors_by_class) {
+    text += sep + error_class + ": " + with_thousands(count);
+    sep = ", ";
+  }
+  if (!r.errors_by_class.empty()) text += ")";
+  if (r.failed_weight > 0 && r.throughput_unit == "docs/s")
+    text += "; " + with_thousands(r.failed_weight) + " documents failed";
+  return text;
+}
+
 std::string format_errors_markdown(const std::vector<TaskResult>& results) {
   std::vector<std::vector<std::string>> rows;
   std::string summary;
   for (const auto& r : results) {
-    if (!reported(r) || r.failed_requests == 0) continue;
+    if (!is_reported(r) || r.failed_requests == 0) continue;
     for (const auto& [kind, count] : r.errors_by_kind) rows.push_back({r.task, kind, with_thousands(count)});
-    summary +=
-        r.task + ": " + with_thousands(r.failed_requests) + " of " + with_thousands(r.requests) + " requests failed";
-    const char* sep = " (";
-    for (const auto& [error_class, count] : r.errors_by_class) {
-      summary += sep + error_class + ": " + with_thousands(count);
-      sep = ", ";
-    }
-    if (!r.errors_by_class.empty()) summary += ")";
-    if (r.failed_weight > 0 && r.throughput_unit == "docs/s")
-      summary += "; " + with_thousands(r.failed_weight) + " documents failed";
-    summary += "\n";
+    summary += r.task + ": " + error_summary(r) + "\n";
   }
   if (summary.empty()) return {};
   return "Errors:\n\n" + markdown_table({"Task", "Error", "Requests"}, rows) + "\n" + summary;
@@ -58,7 +55,7 @@ std::string format_errors_markdown(const std::vector<TaskResult>& results) {
 std::string format_verdicts(const std::vector<TaskResult>& results) {
   std::string out;
   for (const auto& r : results) {
-    if (!reported(r)) continue;
+    if (!is_reported(r)) continue;
     for (const auto& v : r.verdicts) out += "[WARNING] " + r.task + ": " + v.message + "\n";
   }
   return out;

@@ -209,10 +209,7 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
     for (auto* h : {&t.latency, &t.service_time, &t.processing_time, &t.schedule_lag}) {
       auto decoded = HdrHistogram::deserialize(r.bytes());
       // Merging needs the same configuration: a foreign one is corrupt input.
-      if (!decoded || !r.ok() || decoded->significant_digits() != h->significant_digits() ||
-          decoded->highest_trackable_value() != h->highest_trackable_value() ||
-          decoded->lowest_discernible_value() != h->lowest_discernible_value())
-        return false;
+      if (!decoded || !r.ok() || !decoded->same_configuration(*h)) return false;
       *h = std::move(*decoded);
     }
     auto buckets = r.varint();
@@ -235,10 +232,7 @@ bool decode_intervals(std::string_view blob, std::vector<TaskInterval>& out) {
     t.load.wall_ns = r.varint();
     t.load.max_busy_ppm = r.varint();
     auto lag = HdrHistogram::deserialize(r.bytes());
-    if (!lag || !r.ok() || lag->significant_digits() != t.load.loop_lag.significant_digits() ||
-        lag->highest_trackable_value() != t.load.loop_lag.highest_trackable_value() ||
-        lag->lowest_discernible_value() != t.load.loop_lag.lowest_discernible_value())
-      return false;
+    if (!lag || !r.ok() || !lag->same_configuration(t.load.loop_lag)) return false;
     t.load.loop_lag = std::move(*lag);
     result.push_back(std::move(t));
   }

@@ -37,8 +37,6 @@ nlohmann::json track_params(const StoreContext& context) {
   return params.is_object() ? params : nlohmann::json::object();
 }
 
-bool reported(const TaskResult& r) { return r.include_in_reporting || r.failed_requests > 0; }
-
 // A time metric of a task as Rally's results hold it: percentiles by encoded key, the mean
 // (from the stored histogram) and the unit; empty when the task has none.
 nlohmann::json time_summary(const TaskResult& r, const std::string& name, const std::vector<Percentile>& percentiles) {
@@ -154,7 +152,7 @@ class Builder {
     if (!params_.empty()) doc["track-params"] = params_;
     nlohmann::json results = {{"op_metrics", nlohmann::json::array()}};
     for (const auto& r : report_.results) {
-      if (reported(r)) results["op_metrics"].push_back(op_metrics(r));
+      if (is_reported(r)) results["op_metrics"].push_back(op_metrics(r));
     }
     for (const auto& m : report_.cluster) results[results_name(m.key)] = rally_units(m).first;
     doc["results"] = std::move(results);
@@ -188,7 +186,7 @@ class Builder {
       docs.push_back(std::move(doc));
     };
     for (const auto& r : report_.results) {
-      if (!reported(r)) continue;
+      if (!is_reported(r)) continue;
       auto item = op_metrics(r);
       for (const char* name : {"throughput", "latency", "service_time", "processing_time"}) {
         if (item.contains(name))

@@ -33,6 +33,11 @@ struct ComparisonRow {
   [[nodiscard]] Change change() const;
 };
 
+// "+5.20%", "0.00%" when both are 0, "n/a" from a zero baseline.
+std::string diff_percent_text(const ComparisonRow& row);
+// "better", "worse", or empty when unchanged.
+std::string change_text(Change change);
+
 struct Comparison {
   std::vector<ComparisonRow> rows;  // the baseline's task order, then its rows in report order
   std::vector<std::string> only_in_baseline;

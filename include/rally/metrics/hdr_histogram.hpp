@@ -96,6 +96,12 @@ class HdrHistogram {
   // untouched, if the configurations differ or the total count would
   // overflow.
   bool merge(const HdrHistogram& other) noexcept;
+  // Same value range and precision: what merge() needs.
+  bool same_configuration(const HdrHistogram& other) const noexcept {
+    return lowest_discernible_value_ == other.lowest_discernible_value_ &&
+           highest_trackable_value_ == other.highest_trackable_value_ &&
+           significant_digits_ == other.significant_digits_;
+  }
 
   void reset() noexcept;
 

@@ -51,6 +51,8 @@ std::vector<ReportLine> report_lines(const std::vector<TaskResult>& results, con
 std::string format_markdown(const std::vector<ReportLine>& lines);
 // A markdown table with right-aligned columns, as Rally's tables.
 std::string markdown_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows);
+// "3 of 10,000 requests failed (http: 2, timeout: 1); 12 documents failed"
+std::string error_summary(const TaskResult& result);
 // The errors of the reported tasks by class and kind, as a markdown table; empty when none.
 std::string format_errors_markdown(const std::vector<TaskResult>& results);
 // The verdicts of the tasks, one "[WARNING] task: message" line each.

@@ -80,6 +80,9 @@ struct TaskResult {
   [[nodiscard]] std::optional<HdrHistogram> histogram(const std::string& name) const;
 };
 
+// The report's rule: administrative tasks (include-in-reporting false) only when they failed.
+inline bool is_reported(const TaskResult& r) { return r.include_in_reporting || r.failed_requests > 0; }
+
 // Rally's latency percentiles, in the order the report shows them.
 const std::vector<double>& default_percentiles();
 

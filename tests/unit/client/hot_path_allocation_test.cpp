@@ -122,6 +122,18 @@ class KeepAliveServer {
   std::thread thread_;
 };
 
+track::Operation search_operation() {
+  track::Operation op;
+  op.name = "search";
+  op.type = track::OperationType::search;
+  track::SearchParams params;
+  params.index = "geonames";
+  params.body = R"({"query":{"match":{"name":"Vienna"}}})";
+  params.request_params = {{"request_cache", "false"}};
+  op.params = params;
+  return op;
+}
+
 TEST(HotPath, SteadyStateSearchRequestsAllocateAtMostThreeBlocks) {
   KeepAliveServer server;
   asio::io_context io;
@@ -131,14 +143,7 @@ TEST(HotPath, SteadyStateSearchRequestsAllocateAtMostThreeBlocks) {
   ClientSetup setup(config);
   auto connection = setup.connect_client(io.get_executor(), 0);
   ClientContext context(*connection);
-  track::Operation op;
-  op.name = "search";
-  op.type = track::OperationType::search;
-  track::SearchParams params;
-  params.index = "geonames";
-  params.body = R"({"query":{"match":{"name":"Vienna"}}})";
-  params.request_params = {{"request_cache", "false"}};
-  op.params = params;
+  auto op = search_operation();
 
   constexpr int warmup = 200, measured = 2000;
   int failures = 0;
@@ -182,13 +187,7 @@ TEST(HotPath, ConcurrentClientsOnOneThreadAllocateNothing) {
   config.client.static_responses =
       R"([{"path": "*", "body": {"took": 1, "timed_out": false, "hits": {"total": {"value": 3, "relation": "eq"}, "hits": []}}}])";
   ClientSetup setup(config);
-  track::Operation op;
-  op.name = "search";
-  op.type = track::OperationType::search;
-  track::SearchParams params;
-  params.index = "geonames";
-  params.body = R"({"query":{"match":{"name":"Vienna"}}})";
-  op.params = params;
+  auto op = search_operation();
 
   constexpr int clients = 16, warmup = 200, measured = 2000;
   std::vector<std::unique_ptr<Connection>> connections;
