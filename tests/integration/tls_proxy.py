@@ -245,11 +245,14 @@ class TlsProxy:
             stderr.close()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            if all(accepts_connections(port) for port in self.ports.values()):
-                return True
             if self.process.poll() is not None:  # exited: most likely a port was taken meanwhile
                 self.process = None
                 return False
+            # nginx writes its pid file only once it holds all its ports; without that check another
+            # test's nginx that took one of them would pass for this one.
+            if self._read("nginx.pid").strip() == str(self.process.pid) and all(
+                    accepts_connections(port) for port in self.ports.values()):
+                return True
             time.sleep(0.02)
         self.stop()
         return False
