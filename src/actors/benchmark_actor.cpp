@@ -62,7 +62,7 @@ caf::behavior BenchmarkActor::make_behavior() {
         return promise_;
       },
       [this](const PreparationComplete& msg) {
-        coordinator_.on_preparation_complete({{msg.distribution, msg.version}, msg.notes});
+        coordinator_.on_preparation_complete({{msg.distribution, msg.version}, msg.notes, msg.load_drivers});
         coordinator_.on_benchmark_started();
         trace("BenchmarkActor", "DriverActor", "StartBenchmark");
         send(driver_, StartBenchmark{});
@@ -87,6 +87,7 @@ caf::behavior BenchmarkActor::make_behavior() {
         finish(code);
       },
       [this](const BenchmarkFailure& msg) { finish(coordinator_.on_benchmark_failure(msg.reason)); },
+      [this](const BenchmarkDegraded& msg) { coordinator_.on_degraded(msg.note); },
   };
 }
 

@@ -29,25 +29,13 @@ void DriverActor::on_exit() {
   for (auto& [host, tpa] : track_preparers_) caf::anon_send_exit(tpa, caf::exit_reason::user_shutdown);
   benchmark_actor_ = caf::actor{};
   workers_.clear();
+  pending_starts_.clear();
   track_preparers_.clear();
+  load_drivers_.reset();
 }
 
 caf::behavior DriverActor::make_behavior() {
-  set_down_handler([this](caf::down_msg& msg) {
-    if (done_ || !driver_) return;
-    for (std::uint32_t w = 0; w < workers_.size(); ++w) {
-      if (workers_[w] && workers_[w].address() == msg.source) {
-        driver_->worker_lost(w, to_string(msg.reason));
-        return;
-      }
-    }
-    for (const auto& [host, tpa] : track_preparers_) {
-      if (tpa.address() == msg.source) {
-        on_benchmark_failure("track preparation on " + host + " stopped: " + to_string(msg.reason));
-        return;
-      }
-    }
-  });
+  set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
   set_exit_handler([this](caf::exit_msg& msg) {
     stop_children();
     quit(msg.reason);
@@ -92,6 +80,38 @@ caf::behavior DriverActor::make_behavior() {
   };
 }
 
+void DriverActor::on_down(const caf::down_msg& msg) {
+  if (done_) return;
+  auto reason = to_string(msg.reason);
+  // A daemon that goes takes its host's Workers with it: name the host.
+  if (const auto* host = load_drivers_ ? load_drivers_->host_of(msg.source) : nullptr) {
+    if (driver_)
+      driver_->host_lost(host->name, reason, monotonic_ns());
+    else
+      on_benchmark_failure("load driver " + host->name + " was lost while connecting: " + reason);
+    return;
+  }
+  bool link_lost = msg.reason == caf::exit_reason::remote_link_unreachable;
+  for (std::uint32_t w = 0; w < workers_.size(); ++w) {
+    if (workers_[w] && workers_[w].address() == msg.source) {
+      if (link_lost)
+        driver_->host_lost(driver_->host_of_worker(w), reason, monotonic_ns());
+      else
+        driver_->worker_lost(w, reason);
+      return;
+    }
+  }
+  for (const auto& [host, tpa] : track_preparers_) {
+    if (tpa.address() == msg.source) {
+      if (link_lost)
+        driver_->host_lost(host, reason, monotonic_ns());
+      else
+        on_benchmark_failure("track preparation on " + host + " stopped: " + reason);
+      return;
+    }
+  }
+}
+
 void DriverActor::schedule_wakeup() {
   if (!done_) delayed_send(this, std::chrono::milliseconds(config_.sample_interval_ms), WakeupMessage{});
 }
@@ -120,7 +140,30 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
   config_ = msg.config;
   try {
     track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
-    check_open_file_limit(track_->find_challenge(config_.challenge));
+    // Workers here hold the sockets; a daemon checks its own limit.
+    if (config_.load_drivers.hosts.empty()) check_open_file_limit(track_->find_challenge(config_.challenge));
+    auto local_workers = config_.worker_count > 0 ? config_.worker_count : available_cpus();
+    load_drivers_ =
+        std::make_unique<LoadDriverPool>(this, config_.load_drivers, static_cast<std::uint32_t>(local_workers));
+  } catch (const std::exception& e) {
+    on_benchmark_failure(e.what());
+    return;
+  }
+  // Every daemon is reached, checked and logged in to before any request goes to the cluster.
+  load_drivers_->connect([this] { on_load_drivers_ready(); },
+                         [this](const std::string& reason) { on_benchmark_failure(reason); });
+}
+
+void DriverActor::on_load_drivers_ready() {
+  if (done_) return;
+  try {
+    if (load_drivers_->distributed()) {
+      for (const auto& h : load_drivers_->hosts()) {
+        std::cerr << "[INFO] Load driver " << h.name << " (" << h.hostname << "): " << h.workers
+                  << " Workers, clock offset " << static_cast<double>(h.clock_offset) / 1e6 << " ms (± "
+                  << static_cast<double>(h.round_trip) / 2e6 << " ms)\n";
+      }
+    }
     // Rally checks the cluster before anything else: an unreachable target fails here.
     client::ClientSetup setup(config_);
     for (const auto& host : config_.target_hosts) {
@@ -141,9 +184,10 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
         std::cerr << "[WARNING] No cluster rows in the report: " << e.what() << "\n";
       }
     }
-    std::size_t capacity = config_.worker_count > 0 ? config_.worker_count : available_cpus();
+    std::vector<driver::HostCapacity> hosts;
+    for (const auto& h : load_drivers_->hosts()) hosts.push_back({h.name, h.workers});
     driver::DriverTarget& target = *this;
-    driver_ = std::make_unique<driver::Driver>(target, config_, *track_, capacity);
+    driver_ = std::make_unique<driver::Driver>(target, config_, *track_, std::move(hosts));
     driver_->prepare_benchmark();
   } catch (const std::exception& e) {
     on_benchmark_failure(e.what());
@@ -151,45 +195,66 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
 }
 
 void DriverActor::prepare_track(const std::string& host) {
-  auto tpa = home_system().spawn<caf::actor>("TrackPreparationActor", caf::make_message());
-  if (!tpa) {
-    on_benchmark_failure("cannot start track preparation on " + host + ": " + home_system().render(tpa.error()));
-    return;
-  }
-  monitor(*tpa);
-  track_preparers_[host] = *tpa;
-  trace("DriverActor", "TrackPreparationActor", "Bootstrap");
-  send(*tpa, Bootstrap{0, host});
+  load_drivers_->spawn(
+      host, "TrackPreparationActor",
+      [this, host](caf::actor tpa) {
+        if (done_) {
+          send_exit(tpa, caf::exit_reason::user_shutdown);
+          return;
+        }
+        monitor(tpa);
+        track_preparers_[host] = tpa;
+        trace("DriverActor", "TrackPreparationActor", "Bootstrap");
+        send(tpa, Bootstrap{0, host});
+      },
+      [this, host](const std::string& reason) {
+        on_benchmark_failure("cannot start track preparation on " + host + ": " + reason);
+      });
 }
 
 void DriverActor::on_preparation_complete() {
   trace("DriverActor", "BenchmarkActor", "PreparationComplete");
-  send(benchmark_actor_, PreparationComplete{cluster_distribution_, cluster_version_, preparation_notes_});
+  send(benchmark_actor_,
+       PreparationComplete{cluster_distribution_, cluster_version_, preparation_notes_, load_drivers_->describe()});
 }
 
 void DriverActor::create_worker(std::uint32_t worker_id, const std::string& host) {
-  auto worker = home_system().spawn<caf::actor>("Worker", caf::make_message());
-  if (!worker) {
-    on_benchmark_failure("cannot start Worker " + std::to_string(worker_id) + " on " + host + ": " +
-                         home_system().render(worker.error()));
-    return;
-  }
-  monitor(*worker);
-  if (workers_.size() <= worker_id) workers_.resize(worker_id + 1);
-  workers_[worker_id] = *worker;
-  trace("DriverActor", "Worker", "Bootstrap");
-  send(*worker, Bootstrap{worker_id, host});
+  load_drivers_->spawn(
+      host, "Worker",
+      [this, worker_id, host](caf::actor worker) {
+        if (done_) {
+          send_exit(worker, caf::exit_reason::user_shutdown);
+          return;
+        }
+        monitor(worker);
+        if (workers_.size() <= worker_id) workers_.resize(worker_id + 1);
+        workers_[worker_id] = worker;
+        trace("DriverActor", "Worker", "Bootstrap");
+        send(worker, Bootstrap{worker_id, host});
+        if (auto it = pending_starts_.find(worker_id); it != pending_starts_.end()) {
+          trace("DriverActor", "Worker", "StartWorker");
+          send(worker, std::move(it->second));
+          pending_starts_.erase(it);
+        }
+      },
+      [this, worker_id, host](const std::string& reason) {
+        on_benchmark_failure("cannot start Worker " + std::to_string(worker_id) + " on " + host + ": " + reason);
+      });
 }
 
 void DriverActor::start_worker(std::uint32_t worker_id, const std::vector<driver::ClientTask>& tasks) {
-  if (worker_id >= workers_.size() || !workers_[worker_id]) return;
+  StartWorker start{worker_id, config_, track_->files, tasks};
+  if (worker_id >= workers_.size() || !workers_[worker_id]) {
+    pending_starts_[worker_id] = std::move(start);  // sent once the Worker is spawned on its host
+    return;
+  }
   trace("DriverActor", "Worker", "StartWorker");
-  send(workers_[worker_id], StartWorker{worker_id, config_, track_->files, tasks});
+  send(workers_[worker_id], std::move(start));
 }
 
 void DriverActor::drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) {
   trace("DriverActor", "Worker", "Drive");
-  send(workers_.at(worker_id), Drive{step, start});
+  send(workers_.at(worker_id), Drive{step, load_drivers_->host_clock(driver_->host_of_worker(worker_id), start)});
 }
 
 void DriverActor::complete_current_task(std::uint32_t worker_id, std::uint32_t step) {
@@ -227,6 +292,11 @@ void DriverActor::on_benchmark_failure(const std::string& reason) {
   send(benchmark_actor_, BenchmarkFailure{reason});
 }
 
+void DriverActor::on_degraded(const std::string& note) {
+  std::cerr << "[WARNING] " << note << "\n";
+  send(benchmark_actor_, BenchmarkDegraded{note});
+}
+
 void DriverActor::show_progress(const std::vector<std::string>& lines, bool final) {
   progress_.show(lines, final, monotonic_ns());
 }
@@ -239,6 +309,7 @@ void DriverActor::stop_children() {
     send_exit(worker, caf::exit_reason::user_shutdown);
   }
   workers_.clear();
+  pending_starts_.clear();
   for (auto& [host, tpa] : track_preparers_) {
     demonitor(tpa);
     send_exit(tpa, caf::exit_reason::user_shutdown);

@@ -14,6 +14,8 @@
 #include "rally/metrics/cluster_metrics.hpp"
 #include "rally/track/track.hpp"
 
+#include "load_driver_pool.hpp"
+
 namespace rally::actors {
 
 // Seed: DriverActor. A thin shell over driver::Driver: turns messages into calls on it
@@ -36,9 +38,13 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   void on_task_finished(const std::vector<metrics::TaskResult>& results) override;
   void on_benchmark_complete() override;
   void on_benchmark_failure(const std::string& reason) override;
+  void on_degraded(const std::string& note) override;
   void show_progress(const std::vector<std::string>& lines, bool final) override;
 
   void on_prepare_benchmark(const PrepareBenchmark& msg);
+  // Once every load-driver host is connected: the cluster check, then the Driver.
+  void on_load_drivers_ready();
+  void on_down(const caf::down_msg& msg);
   void stop_children();
   void schedule_wakeup();
 
@@ -51,6 +57,8 @@ class DriverActor : public caf::event_based_actor, private driver::DriverTarget 
   std::vector<std::string> preparation_notes_;
   std::map<std::string, caf::actor> track_preparers_;  // by host
   std::vector<caf::actor> workers_;
+  std::map<std::uint32_t, StartWorker> pending_starts_;  // until a remote Worker is spawned
+  std::unique_ptr<LoadDriverPool> load_drivers_;
   bool done_ = false;
   driver::ProgressDisplay progress_;
 };

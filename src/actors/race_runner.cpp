@@ -1,7 +1,6 @@
 #include "rally/actors/race_runner.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "rally/actors/messages.hpp"
@@ -9,31 +8,17 @@
 
 #include "atoms.hpp"
 #include "benchmark_actor.hpp"
-#include "task_execution_actor.hpp"
-#include "track_preparation_actor.hpp"
-#include "worker.hpp"
+#include "system_config.hpp"
 
 namespace rally::actors {
 
-namespace {
-
-class RallyActorSystemConfig : public caf::actor_system_config {
- public:
-  RallyActorSystemConfig() {
-    register_message_types(*this);
-    add_actor_type<TrackPreparationActor>("TrackPreparationActor");
-    add_actor_type<TaskExecutionActor>("TaskExecutionActor");
-    add_actor_type<Worker>("Worker");
-    // Actors do little work (Workers' io threads do the load): two scheduler threads.
-    set("scheduler.max-threads", 2);
-    set("scheduler.policy", caf::atom("sharing"));
-  }
-};
-
-}  // namespace
-
 int run_race(const RaceConfig& config, std::ostream& out, std::ostream& err) {
   RallyActorSystemConfig cfg;
+  const auto& drivers = config.load_drivers;
+  if (drivers.hosts.empty())
+    cfg.register_actor_types();
+  else
+    cfg.enable_network({drivers.tls_certificate, drivers.tls_key, drivers.tls_ca_file});
   caf::actor_system system{cfg};
   int exit_code = exit_error;
   {

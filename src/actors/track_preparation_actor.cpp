@@ -10,6 +10,8 @@
 #include "rally/common/errors.hpp"
 #include "rally/track/track_loader.hpp"
 
+#include "task_execution_actor.hpp"
+
 namespace rally::actors {
 
 std::vector<PreparationTask> preparation_plan(const track::Track& track, const RaceConfig& config) {
@@ -52,15 +54,12 @@ void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
   }
   auto count = std::max<std::size_t>(1, std::min(available_cpus(), tasks_.size()));
   for (std::size_t i = 0; i < count; ++i) {
-    auto executor = home_system().spawn<caf::actor>("TaskExecutionActor", caf::make_message());
-    if (!executor) {
-      fail("cannot start a TaskExecutionActor on " + host_ + ": " + home_system().render(executor.error()));
-      return;
-    }
-    monitor(*executor);
-    executors_.push_back(*executor);
+    // By type, not by registered name: a daemon registers no names (docs/distributed.md).
+    auto executor = spawn<TaskExecutionActor>();
+    monitor(executor);
+    executors_.push_back(executor);
     trace("TrackPreparationActor", "TaskExecutionActor", "StartTaskLoop");
-    send(*executor, StartTaskLoop{host_});
+    send(executor, StartTaskLoop{host_});
   }
 }
 

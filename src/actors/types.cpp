@@ -36,8 +36,17 @@ void register_message_types(caf::actor_system_config& cfg) {
       .add_message_type<TaskFinished>("TaskFinished")
       .add_message_type<BenchmarkComplete>("BenchmarkComplete")
       .add_message_type<BenchmarkFailure>("BenchmarkFailure")
+      .add_message_type<BenchmarkDegraded>("BenchmarkDegraded")
       .add_message_type<SamplesReady>("SamplesReady")
-      .add_message_type<StepDone>("StepDone");
+      .add_message_type<StepDone>("StepDone")
+      .add_message_type<DaemonHello>("DaemonHello")
+      .add_message_type<DaemonChallenge>("DaemonChallenge")
+      .add_message_type<DaemonLogin>("DaemonLogin")
+      .add_message_type<DaemonWelcome>("DaemonWelcome")
+      .add_message_type<ClockProbe>("ClockProbe")
+      .add_message_type<ClockReading>("ClockReading")
+      .add_message_type<SpawnActor>("SpawnActor")
+      .add_message_type<SpawnedActor>("SpawnedActor");
 }
 
 namespace {

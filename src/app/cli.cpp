@@ -7,6 +7,7 @@
 
 #include "rally/common/clock.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/secret.hpp"
 #include "rally/metrics/race_store.hpp"
 
 namespace rally::app {
@@ -106,6 +107,39 @@ void add_report_output_options(CLI::App* cmd, ReportOutput& output, std::vector<
   cmd->add_option("--report-file", output.file, "Also write the report to this file");
 }
 
+void parse_load_driver_options(const std::string& hosts, const std::string& secret_file, const std::string& on_loss,
+                               LoadDriverConfig& drivers) {
+  bool tls = !drivers.tls_certificate.empty() || !drivers.tls_key.empty() || !drivers.tls_ca_file.empty();
+  if (hosts.empty()) {
+    if (tls || !secret_file.empty())
+      throw RallyError("--load-driver-secret-file and --load-driver-tls-* go with --load-driver-hosts");
+    return;
+  }
+  for (std::size_t start = 0; start <= hosts.size();) {
+    auto end = std::min(hosts.find(',', start), hosts.size());
+    auto entry = hosts.substr(start, end - start);
+    if (entry.find(':') == std::string::npos)
+      throw RallyError("--load-driver-hosts: '" + entry + "' has no port: give ADDR:PORT, as rally-daemon --listen");
+    start = end + 1;
+  }
+  drivers.hosts = parse_host_list(hosts, "load-driver-hosts");
+  for (std::size_t i = 0; i < drivers.hosts.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (drivers.hosts[i] == drivers.hosts[j])
+        throw RallyError("--load-driver-hosts: " + drivers.hosts[i].to_string() + " is given twice");
+    }
+  }
+  if (tls && (drivers.tls_certificate.empty() || drivers.tls_key.empty() || drivers.tls_ca_file.empty()))
+    throw RallyError(
+        "TLS to the daemons needs --load-driver-tls-certificate, --load-driver-tls-key and --load-driver-tls-ca-file");
+  if (!secret_file.empty()) {
+    drivers.secret = read_secret_file(secret_file);
+  } else if (const char* env = std::getenv("RALLY_DAEMON_SECRET"); env != nullptr && *env != '\0') {
+    drivers.secret = env;
+  }
+  drivers.continue_on_host_loss = on_loss == "continue";
+}
+
 }  // namespace
 
 std::variant<Command, int> parse_command_line(int argc, char** argv) {
@@ -159,6 +193,24 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   race->add_option("--connect-timeout", config.connect_timeout_ms, "Connect timeout in milliseconds")
       ->check(CLI::Range(1u, 600'000u))
+      ->capture_default_str();
+
+  std::string load_driver_hosts, load_driver_secret_file, on_load_driver_loss = "abort";
+  auto& drivers = config.load_drivers;
+  race->add_option("--load-driver-hosts", load_driver_hosts,
+                   "rally-daemons to run the Workers on, ADDR:PORT[,ADDR:PORT...] (default: this process; "
+                   "docs/distributed.md)");
+  race->add_option("--load-driver-secret-file", load_driver_secret_file,
+                   "A file (mode 600) with the daemons' secret; else RALLY_DAEMON_SECRET, if set");
+  race->add_option("--load-driver-tls-certificate", drivers.tls_certificate,
+                   "TLS to the daemons: this coordinator's certificate (PEM)");
+  race->add_option("--load-driver-tls-key", drivers.tls_key, "TLS to the daemons: its private key (PEM)");
+  race->add_option("--load-driver-tls-ca-file", drivers.tls_ca_file,
+                   "TLS to the daemons: the CA that signs the daemons' certificates");
+  race->add_option("--on-load-driver-loss", on_load_driver_loss,
+                   "A daemon lost mid-race: abort the race (results so far stored, marked failed) or continue "
+                   "on the remaining hosts (marked degraded)")
+      ->check(CLI::IsMember({"abort", "continue"}))
       ->capture_default_str();
 
   RenderTrackCommand render_cmd;
@@ -275,6 +327,10 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       throw RallyError("--baseline and --fail-on-regression go together: give both or neither");
     if (!config.report.fail_on_regression.empty())
       (void)metrics::parse_regression_thresholds(config.report.fail_on_regression);
+    parse_load_driver_options(load_driver_hosts, load_driver_secret_file, on_load_driver_loss, drivers);
+    if (!drivers.hosts.empty() && config.worker_count > 0)
+      throw RallyError("--worker-count is for Workers in this process: with --load-driver-hosts, each daemon's "
+                       "--workers says how many it runs");
   } catch (const RallyError& e) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;

@@ -15,16 +15,67 @@ std::string throughput_unit(const track::Operation& op) {
 }
 }  // namespace
 
-Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity)
+std::vector<std::string> place_workers(const std::vector<HostCapacity>& hosts, std::size_t workers) {
+  // Smooth weighted round robin: each turn every host gains its weight in credit, the one
+  // with the most credit takes the Worker and pays the total.
+  std::vector<std::string> placed;
+  std::vector<std::int64_t> credit(hosts.size(), 0);
+  std::vector<std::size_t> taken(hosts.size(), 0);
+  std::int64_t total = 0;
+  for (const auto& h : hosts) total += static_cast<std::int64_t>(h.workers);
+  while (placed.size() < workers) {
+    std::size_t best = hosts.size();
+    for (std::size_t h = 0; h < hosts.size(); ++h) {
+      if (taken[h] >= hosts[h].workers) continue;
+      credit[h] += static_cast<std::int64_t>(hosts[h].workers);
+      if (best == hosts.size() || credit[h] > credit[best]) best = h;
+    }
+    if (best == hosts.size()) break;  // every host is full
+    credit[best] -= total;
+    ++taken[best];
+    placed.push_back(hosts[best].name);
+  }
+  return placed;
+}
+
+Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track,
+               std::vector<HostCapacity> hosts)
     : target_(target),
       config_(config),
       challenge_(track.find_challenge(config.challenge)),
-      worker_capacity_(std::max<std::size_t>(worker_capacity, 1)),
-      track_(track) {}
+      hosts_(std::move(hosts)),
+      track_(track) {
+  for (auto& h : hosts_) h.workers = std::max<std::size_t>(h.workers, 1);
+}
 
 void Driver::prepare_benchmark() {
   phase_ = Phase::preparing;
-  for (const auto& host : hosts_) target_.prepare_track(host);
+  for (const auto& host : hosts_) target_.prepare_track(host.name);
+}
+
+const std::string& Driver::host_of_worker(std::uint32_t worker_id) const {
+  static const std::string unknown = "an unknown host";
+  return worker_id < worker_host_.size() ? worker_host_[worker_id] : unknown;
+}
+
+std::string Driver::activity() const {
+  switch (phase_) {
+    case Phase::idle:
+    case Phase::preparing:
+      return "while preparing the track";
+    case Phase::prepared:
+      return "before the benchmark started";
+    case Phase::done:
+      return "after the benchmark";
+    case Phase::running:
+      break;
+  }
+  if (awaited_join_point_ == 0) return "while starting its Workers";
+  const auto& step = challenge_.schedule.at(current_step_);
+  std::string names;
+  for (const auto& t : step.tasks) names += (names.empty() ? "'" : ", '") + t.name + "'";
+  return std::string("while running task") + (step.tasks.size() > 1 ? "s " : " ") + names + " (step " +
+         std::to_string(current_step_ + 1) + " of " + std::to_string(challenge_.schedule.size()) + ")";
 }
 
 void Driver::track_prepared(const std::string& /*host*/) {
@@ -38,11 +89,16 @@ void Driver::track_prepared(const std::string& /*host*/) {
 void Driver::start_benchmark(Nanos now) {
   if (phase_ != Phase::prepared) return;
   phase_ = Phase::running;
-  allocation_.emplace(challenge_, worker_capacity_);
+  std::size_t capacity = 0;
+  for (const auto& h : hosts_) capacity += h.workers;
+  allocation_.emplace(challenge_, capacity);
   auto workers = allocation_->workers();
+  worker_host_ = place_workers(hosts_, workers);
   worker_join_point_.assign(workers, no_join_point);
   worker_last_seen_.assign(workers, now);
-  for (std::uint32_t w = 0; w < workers; ++w) target_.create_worker(w, hosts_.front());
+  worker_gone_.assign(workers, false);
+  awaited_join_point_ = 0;
+  for (std::uint32_t w = 0; w < workers; ++w) target_.create_worker(w, worker_host_[w]);
   for (std::uint32_t w = 0; w < workers; ++w) target_.start_worker(w, allocation_->tasks_for(w));
 }
 
@@ -56,13 +112,17 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
     return;
   }
   worker_join_point_[worker_id] = join_point;
-  bool all_there = std::all_of(worker_join_point_.begin(), worker_join_point_.end(),
-                               [&](std::int64_t j) { return j == join_point; });
-  if (!all_there) return;
+  advance(join_point, now);
+}
+
+void Driver::advance(std::int64_t join_point, Nanos now) {
+  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) {
+    if (racing(w) && worker_join_point_[w] != join_point) return;
+  }
   // Join point j precedes step j; reaching it means step j-1 is complete everywhere.
   if (join_point > 0) finish_step(join_point - 1);
   if (phase_ != Phase::running) return;
-  if (join_point >= allocation_->steps()) {
+  if (join_point >= static_cast<std::int64_t>(allocation_->steps())) {
     phase_ = Phase::done;
     if (late_requests_ > 0) {
       target_.show_progress({"[WARNING] " + std::to_string(late_requests_) +
@@ -72,12 +132,15 @@ void Driver::joinpoint_reached(std::uint32_t worker_id, std::uint32_t join_point
     target_.on_benchmark_complete();
     return;
   }
-  current_step_ = join_point;
+  current_step_ = static_cast<std::uint32_t>(join_point);
+  awaited_join_point_ = join_point + 1;
   step_start_ = now;
   task_done_on_.clear();
   step_completing_ = false;
-  board_.emplace(track_, challenge_.schedule.at(join_point), join_point, now);
-  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.drive_at(w, join_point, step_start_);
+  board_.emplace(track_, challenge_.schedule.at(current_step_), current_step_, now);
+  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) {
+    if (racing(w)) target_.drive_at(w, current_step_, step_start_);
+  }
 }
 
 void Driver::finish_step(std::uint32_t step) {
@@ -126,10 +189,12 @@ void Driver::task_finished_on_worker(std::uint32_t worker_id, std::uint32_t step
   for (std::uint32_t w = 0; w < allocation_->workers(); ++w) {
     auto tasks = allocation_->tasks_for(w, step);
     bool runs_it = std::any_of(tasks.begin(), tasks.end(), [&](const ClientTask& ct) { return ct.task == task; });
-    if (runs_it && !done_on.count(w)) return;
+    if (runs_it && racing(w) && !done_on.count(w)) return;
   }
   step_completing_ = true;
-  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) target_.complete_current_task(w, step);
+  for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) {
+    if (racing(w)) target_.complete_current_task(w, step);
+  }
 }
 
 void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nanos now) {
@@ -162,10 +227,9 @@ Nanos Driver::stall_timeout() const {
 void Driver::post_process_samples(Nanos now) {
   if (phase_ != Phase::running) return;
   for (std::uint32_t w = 0; w < worker_last_seen_.size(); ++w) {
-    if (now - worker_last_seen_[w] > stall_timeout()) {
-      fail("Worker " + std::to_string(w) + " on " + hosts_.front() + " sent nothing for " +
-           std::to_string((now - worker_last_seen_[w]) / ns_per_s) + " s while running step " +
-           std::to_string(current_step_));
+    if (racing(w) && now - worker_last_seen_[w] > stall_timeout()) {
+      fail("Worker " + std::to_string(w) + " on " + host_of_worker(w) + " sent nothing for " +
+           std::to_string((now - worker_last_seen_[w]) / ns_per_s) + " s " + activity());
       return;
     }
   }
@@ -179,7 +243,29 @@ void Driver::post_process_samples(Nanos now) {
 }
 
 void Driver::worker_lost(std::uint32_t worker_id, const std::string& reason) {
-  fail("Worker " + std::to_string(worker_id) + " on " + hosts_.front() + " was lost: " + reason);
+  if (worker_id < worker_gone_.size() && !racing(worker_id)) return;  // its host was lost already
+  fail("Worker " + std::to_string(worker_id) + " on " + host_of_worker(worker_id) + " was lost " + activity() + ": " +
+       reason);
+}
+
+void Driver::host_lost(const std::string& host, const std::string& reason, Nanos now) {
+  if (phase_ == Phase::done || !lost_hosts_.insert(host).second) return;
+  auto what = "load driver " + host + " was lost " + activity() + ": " + reason;
+  std::size_t remaining = 0;
+  for (std::uint32_t w = 0; w < worker_host_.size(); ++w) {
+    if (racing(w) && worker_host_[w] != host) ++remaining;
+  }
+  if (!config_.load_drivers.continue_on_host_loss || phase_ != Phase::running || remaining == 0) {
+    fail(what);
+    return;
+  }
+  for (std::uint32_t w = 0; w < worker_host_.size(); ++w) {
+    if (worker_host_[w] == host) worker_gone_[w] = true;
+  }
+  target_.on_degraded(what + "; the race went on with " + std::to_string(remaining) + " of " +
+                      std::to_string(worker_host_.size()) + " Workers");
+  // The lost Workers' clients are gone: what they were due to do is not done.
+  advance(awaited_join_point_, now);
 }
 
 void Driver::fail(const std::string& reason) {

@@ -28,7 +28,13 @@ const track::Track& BenchmarkCoordinator::setup() {
 void BenchmarkCoordinator::on_preparation_complete(const PreparationResult& preparation) {
   cluster_ = preparation.cluster;
   notes_ = preparation.notes;
+  load_drivers_ = preparation.load_drivers;
   for (const auto& note : notes_) err_ << "[NOTE] " << note << "\n";
+}
+
+void BenchmarkCoordinator::on_degraded(const std::string& note) {
+  degraded_.push_back(note);
+  notes_.push_back("Degraded: " + note);
 }
 
 void BenchmarkCoordinator::on_task_finished(const std::vector<metrics::TaskResult>& results) {
@@ -56,6 +62,9 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
   race["cluster"] = {{"distribution-flavor", cluster_.distribution}, {"distribution-version", cluster_.version}};
   race["results"] = {{"op_metrics", results_}, {"cluster", cluster_metrics_}};
   race["notes"] = notes_;
+  // The daemons raced with, and the clock offsets their start times were shifted by.
+  if (!load_drivers_.empty()) race["load-driver-hosts"] = nlohmann::json::parse(load_drivers_, nullptr, false);
+  if (!degraded_.empty()) race["degraded"] = degraded_;
   if (!config_.user_tags.empty()) {
     nlohmann::json tags = nlohmann::json::object();
     for (const auto& [key, value] : config_.user_tags) tags[key] = value;

@@ -131,7 +131,7 @@ TEST_F(MessagesTest, TheOtherMessagesRoundTrip) {
   EXPECT_EQ(round_trip(ReadyForWork{{"a note"}}).notes, std::vector<std::string>{"a note"});
   EXPECT_EQ(round_trip(TrackPrepared{"h", {}}).host, "h");
   EXPECT_EQ(round_trip(TrackPrepared{"h", {"n"}}).notes, std::vector<std::string>{"n"});
-  auto pc = round_trip(PreparationComplete{"opensearch", "2.19.6", {"synthetic"}});
+  auto pc = round_trip(PreparationComplete{"opensearch", "2.19.6", {"synthetic"}, "[]"});
   EXPECT_EQ(pc.notes, std::vector<std::string>{"synthetic"});
   EXPECT_EQ(pc.distribution, "opensearch");
   EXPECT_EQ(pc.version, "2.19.6");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
 #include "rally/common/race_config.hpp"
@@ -56,6 +57,7 @@ struct PreparationComplete {
   std::string distribution;
   std::string version;
   std::vector<std::string> notes;
+  std::string load_drivers;  // JSON array: the daemons raced with (empty: Workers in this process)
 };
 struct StartBenchmark {};
 struct StartWorker {
@@ -66,7 +68,9 @@ struct StartWorker {
 };
 struct Drive {
   std::uint32_t step = 0;
-  std::int64_t start_ns = 0;  // the coordinator's monotonic clock
+  // On the Worker's host's monotonic clock: the coordinator's start shifted by the host's
+  // clock offset, estimated when the coordinator connected.
+  std::int64_t start_ns = 0;
 };
 // completed-by: a Worker's clients of a task are done; the Driver may end the step.
 struct TaskFinishedOnWorker {
@@ -95,6 +99,10 @@ struct BenchmarkComplete {
 struct BenchmarkFailure {
   std::string reason;
 };
+// A load-driver host was lost and the race goes on without it (--on-load-driver-loss=continue).
+struct BenchmarkDegraded {
+  std::string note;
+};
 
 // Worker-internal: its io thread hands results to the actor in batches.
 struct SamplesReady {
@@ -109,6 +117,41 @@ struct StepDone {
   bool ok = true;
   std::string failure;
   std::string samples;
+};
+
+// Coordinator <-> rally-daemon (docs/distributed.md). Each is a request the DaemonActor
+// answers. The daemon spawns nothing and answers no clock probe for a coordinator that has
+// not logged in.
+inline constexpr std::uint32_t daemon_protocol = 1;
+struct DaemonHello {  // -> DaemonChallenge
+  std::string version;
+  std::uint32_t protocol = 0;
+};
+struct DaemonChallenge {
+  std::string refusal;  // why the daemon will not serve this coordinator; empty: go on
+  std::string version;
+  std::uint32_t protocol = 0;
+  std::string nonce;  // to prove the secret with: HMAC-SHA256(secret, nonce)
+};
+struct DaemonLogin {  // -> DaemonWelcome
+  std::string proof;
+};
+struct DaemonWelcome {
+  std::string refusal;  // empty: admitted
+  std::string hostname;
+  std::uint32_t cpus = 0;
+  std::uint32_t workers = 0;  // Workers the daemon offers (its --workers, else its CPUs)
+};
+struct ClockProbe {};  // -> ClockReading
+struct ClockReading {
+  std::int64_t monotonic_ns = 0;
+};
+struct SpawnActor {  // -> SpawnedActor
+  std::string type;  // a registered type name: TrackPreparationActor or Worker
+};
+struct SpawnedActor {
+  std::string refusal;
+  caf::actor actor;
 };
 
 // Registers every message type; must run on every node of the actor system.
@@ -175,6 +218,7 @@ typename Inspector::result_type inspect(Inspector& f, ReadyForWork& x) {
 RALLY_EMPTY_MESSAGE(WakeupMessage)
 RALLY_EMPTY_MESSAGE(WorkerIdle)
 RALLY_EMPTY_MESSAGE(StartBenchmark)
+RALLY_EMPTY_MESSAGE(ClockProbe)
 #undef RALLY_EMPTY_MESSAGE
 
 template <class Inspector>
@@ -208,7 +252,7 @@ typename Inspector::result_type inspect(Inspector& f, TrackPrepared& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PreparationComplete& x) {
-  return f(caf::meta::type_name("PreparationComplete"), x.distribution, x.version, x.notes);
+  return f(caf::meta::type_name("PreparationComplete"), x.distribution, x.version, x.notes, x.load_drivers);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, StartWorker& x) {
@@ -253,6 +297,38 @@ typename Inspector::result_type inspect(Inspector& f, StepDone& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BenchmarkFailure& x) {
   return f(caf::meta::type_name("BenchmarkFailure"), x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BenchmarkDegraded& x) {
+  return f(caf::meta::type_name("BenchmarkDegraded"), x.note);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DaemonHello& x) {
+  return f(caf::meta::type_name("DaemonHello"), x.version, x.protocol);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DaemonChallenge& x) {
+  return f(caf::meta::type_name("DaemonChallenge"), x.refusal, x.version, x.protocol, x.nonce);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DaemonLogin& x) {
+  return f(caf::meta::type_name("DaemonLogin"), x.proof);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DaemonWelcome& x) {
+  return f(caf::meta::type_name("DaemonWelcome"), x.refusal, x.hostname, x.cpus, x.workers);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ClockReading& x) {
+  return f(caf::meta::type_name("ClockReading"), x.monotonic_ns);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpawnActor& x) {
+  return f(caf::meta::type_name("SpawnActor"), x.type);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpawnedActor& x) {
+  return f(caf::meta::type_name("SpawnedActor"), x.refusal, x.actor);
 }
 
 }  // namespace actors

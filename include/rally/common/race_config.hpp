@@ -26,6 +26,23 @@ struct ReportConfig {
   std::string fail_on_regression;
 };
 
+// Rally's --load-driver-hosts: rally-daemons that run the Workers (docs/distributed.md).
+// The coordinator alone reads it: it never crosses to Workers (the secret stays here).
+struct LoadDriverConfig {
+  std::vector<HostPort> hosts;  // empty: every Worker runs in the coordinator's process
+  std::string secret;           // what each daemon's --secret-file holds (RALLY_DAEMON_SECRET)
+  // TLS between coordinator and daemons (CAF's OpenSSL module): all three, or none.
+  std::string tls_certificate;
+  std::string tls_key;
+  std::string tls_ca_file;
+  // A daemon lost mid-race ends the race (false), or the race goes on with the remaining
+  // hosts and is marked degraded (true).
+  bool continue_on_host_loss = false;
+  std::uint32_t connect_timeout_ms = 10'000;  // connecting, checking and spawning, per host
+
+  [[nodiscard]] bool tls() const { return !tls_certificate.empty(); }
+};
+
 // The options of one race, parsed once at the edge (the CLI) and passed by const&.
 // It crosses process boundaries inside messages, so it holds only plain values.
 struct RaceConfig {
@@ -47,6 +64,7 @@ struct RaceConfig {
   std::string report_file;
   std::string report_format = "markdown";
   ReportConfig report;
+  LoadDriverConfig load_drivers;
   std::string races_dir;                                       // ~/.rally/benchmarks/races
   std::vector<std::pair<std::string, std::string>> user_tags;  // --user-tags, into race.json
   bool test_mode = false;

@@ -33,16 +33,32 @@ class DriverTarget {
   virtual void on_task_finished(const std::vector<metrics::TaskResult>& results) = 0;
   virtual void on_benchmark_complete() = 0;
   virtual void on_benchmark_failure(const std::string& reason) = 0;
+  // A load-driver host was lost and the race goes on without it (continue_on_host_loss).
+  virtual void on_degraded(const std::string& note) = 0;
   // One line per task of the running step; `final` when the step has just ended.
   virtual void show_progress(const std::vector<std::string>& lines, bool final) = 0;
 };
+
+// A load-driver host and how many Workers it may run.
+struct HostCapacity {
+  std::string name;
+  std::size_t workers = 1;
+};
+
+// Which host each Worker runs on: hosts take Workers in proportion to their capacity,
+// interleaved (a, b, a, b, ... for equal hosts) so that a task's few clients spread over
+// hosts too. Never more Workers on a host than it offers.
+std::vector<std::string> place_workers(const std::vector<HostCapacity>& hosts, std::size_t workers);
 
 // Rally's Driver: prepares the track on every load-driver host, allocates clients to
 // Workers, moves all Workers through the schedule's join points together, merges their
 // samples and turns them into task results. Knows nothing of CAF; time comes in as `now`.
 class Driver {
  public:
-  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity);
+  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::vector<HostCapacity> hosts);
+  // All Workers in this process ("localhost").
+  Driver(DriverTarget& target, const RaceConfig& config, const track::Track& track, std::size_t worker_capacity)
+      : Driver(target, config, track, std::vector<HostCapacity>{{"localhost", worker_capacity}}) {}
 
   void prepare_benchmark();
   void track_prepared(const std::string& host);
@@ -54,6 +70,10 @@ class Driver {
   // Periodic: progress lines and the liveness of Workers.
   void post_process_samples(Nanos now);
   void worker_lost(std::uint32_t worker_id, const std::string& reason);
+  // A load-driver host (its daemon, or the connection to it) is gone: the race fails naming
+  // it and what ran, or, with continue_on_host_loss while running, goes on without its Workers.
+  void host_lost(const std::string& host, const std::string& reason, Nanos now);
+  [[nodiscard]] const std::string& host_of_worker(std::uint32_t worker_id) const;
 
   [[nodiscard]] bool finished() const { return phase_ == Phase::done; }
   [[nodiscard]] const Allocation* allocation() const { return allocation_ ? &*allocation_ : nullptr; }
@@ -63,14 +83,22 @@ class Driver {
   enum class Phase { idle, preparing, prepared, running, done };
 
   void fail(const std::string& reason);
+  // Moves on once every Worker still racing reached `join_point`.
+  void advance(std::int64_t join_point, Nanos now);
   void finish_step(std::uint32_t step);
+  // "while running task 'x' (step 2 of 3)", or what else the race was doing.
+  [[nodiscard]] std::string activity() const;
+  [[nodiscard]] bool racing(std::uint32_t worker_id) const { return !worker_gone_.at(worker_id); }
   [[nodiscard]] Nanos stall_timeout() const;
 
   DriverTarget& target_;
   const RaceConfig& config_;
   const track::Challenge& challenge_;
-  std::size_t worker_capacity_;
-  std::vector<std::string> hosts_{"localhost"};
+  std::vector<HostCapacity> hosts_;
+  std::vector<std::string> worker_host_;  // per Worker
+  std::vector<bool> worker_gone_;         // on a lost host (continue_on_host_loss)
+  std::set<std::string> lost_hosts_;
+  std::int64_t awaited_join_point_ = 0;
   std::size_t hosts_prepared_ = 0;
   Phase phase_ = Phase::idle;
   std::optional<Allocation> allocation_;

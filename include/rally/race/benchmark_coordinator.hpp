@@ -21,6 +21,7 @@ struct ClusterDescription {
 struct PreparationResult {
   ClusterDescription cluster;
   std::vector<std::string> notes;  // e.g. that a corpus was synthetic: shown in the report
+  std::string load_drivers;        // JSON array of the daemons raced with; empty: none
 };
 
 // Rally's BenchmarkCoordinator: loads the track, collects task results, and at the end
@@ -33,6 +34,8 @@ class BenchmarkCoordinator {
   const track::Track& setup();
   void on_preparation_complete(const PreparationResult& preparation);
   void on_benchmark_started() { started_ = true; }
+  // A load-driver host was lost and the race went on: the report and race.json say so.
+  void on_degraded(const std::string& note);
   void on_task_finished(const std::vector<metrics::TaskResult>& results);
   // Rally's cluster rows, from the target's stats at the start and the end.
   void on_cluster_metrics(std::vector<metrics::ClusterMetric> metrics) { cluster_metrics_ = std::move(metrics); }
@@ -55,6 +58,8 @@ class BenchmarkCoordinator {
   std::optional<track::Track> track_;
   ClusterDescription cluster_;
   std::vector<std::string> notes_;
+  std::string load_drivers_;
+  std::vector<std::string> degraded_;
   bool started_ = false;
   std::vector<metrics::TaskResult> results_;
   std::vector<metrics::ClusterMetric> cluster_metrics_;

@@ -178,5 +178,83 @@ TEST_F(DriverTest, ALostWorkerFailsTheRaceOnce) {
   EXPECT_NE(target_.failure.find("killed"), std::string::npos);
 }
 
+TEST(PlaceWorkers, InterleavesHostsInProportionToTheirCapacity) {
+  EXPECT_EQ(place_workers({{"a", 2}, {"b", 2}}, 4), (std::vector<std::string>{"a", "b", "a", "b"}));
+  // Two clients on two equal hosts: one on each.
+  EXPECT_EQ(place_workers({{"a", 2}, {"b", 2}}, 2), (std::vector<std::string>{"a", "b"}));
+  auto placed = place_workers({{"big", 3}, {"small", 1}}, 4);
+  EXPECT_EQ(std::count(placed.begin(), placed.end(), "big"), 3);
+  EXPECT_EQ(std::count(placed.begin(), placed.end(), "small"), 1);
+  EXPECT_EQ(place_workers({{"a", 1}}, 5).size(), 1u) << "never more Workers than hosts offer";
+}
+
+class DistributedDriverTest : public DriverTest {
+ protected:
+  void start_on_two_hosts(std::vector<track::Step> steps) {
+    track_ = track_with(std::move(steps));
+    driver_ = std::make_unique<Driver>(target_, config_, track_, std::vector<HostCapacity>{{"h1", 1}, {"h2", 1}});
+    driver_->prepare_benchmark();
+    driver_->track_prepared("h1");
+    driver_->track_prepared("h2");
+    driver_->start_benchmark(0);
+  }
+};
+
+TEST_F(DistributedDriverTest, PreparesEveryHostAndSpreadsWorkersOverThem) {
+  start_on_two_hosts({{{task("a", 2)}}});
+  EXPECT_EQ(count(target_.calls, "prepare_track h1"), 1u);
+  EXPECT_EQ(count(target_.calls, "prepare_track h2"), 1u);
+  EXPECT_EQ(count(target_.calls, "create_worker 0 h1"), 1u);
+  EXPECT_EQ(count(target_.calls, "create_worker 1 h2"), 1u);
+  EXPECT_EQ(driver_->host_of_worker(1), "h2");
+}
+
+TEST_F(DistributedDriverTest, ALostHostFailsTheRaceNamingItAndTheRunningTask) {
+  start_on_two_hosts({{{task("index-append", 2)}}});
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  driver_->host_lost("h2", "remote_link_unreachable", 1);
+  driver_->worker_lost(1, "remote_link_unreachable");
+  EXPECT_EQ(count(target_.calls, "failure"), 1u);
+  EXPECT_EQ(target_.failure,
+            "load driver h2 was lost while running task 'index-append' (step 1 of 1): remote_link_unreachable");
+}
+
+TEST_F(DistributedDriverTest, ALostHostDuringPreparationFailsEvenWhenAskedToContinue) {
+  config_.load_drivers.continue_on_host_loss = true;
+  track_ = track_with({{{task("a", 2)}}});
+  Driver driver(target_, config_, track_, std::vector<HostCapacity>{{"h1", 1}, {"h2", 1}});
+  driver.prepare_benchmark();
+  driver.host_lost("h1", "gone", 0);
+  EXPECT_EQ(target_.failure, "load driver h1 was lost while preparing the track: gone");
+}
+
+TEST_F(DistributedDriverTest, WithContinueTheRaceGoesOnWithoutTheLostHost) {
+  config_.load_drivers.continue_on_host_loss = true;
+  start_on_two_hosts({{{task("a", 2)}}, {{task("b", 2)}}});
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  driver_->joinpoint_reached(0, 1, 10);  // Worker 0 is done with step 0; Worker 1 is not
+  driver_->host_lost("h2", "remote_link_unreachable", 20);
+  driver_->worker_lost(1, "remote_link_unreachable");  // its Worker's down message: already counted
+  EXPECT_EQ(count(target_.calls, "failure"), 0u);
+  EXPECT_EQ(count(target_.calls, "degraded load driver h2 was lost while running task 'a' (step 1 of 2)"), 1u);
+  // Step 0 ended with the Workers that remain; step 1 runs on h1 only.
+  EXPECT_EQ(count(target_.calls, "task_finished a"), 1u);
+  EXPECT_EQ(target_.calls.back(), "drive 0 step 1 at 20");
+  driver_->joinpoint_reached(0, 2, 30);
+  EXPECT_EQ(target_.calls.back(), "benchmark_complete");
+}
+
+TEST_F(DistributedDriverTest, LosingTheLastHostFailsEvenWithContinue) {
+  config_.load_drivers.continue_on_host_loss = true;
+  start_on_two_hosts({{{task("a", 2)}}});
+  driver_->host_lost("h1", "gone", 0);
+  EXPECT_EQ(count(target_.calls, "failure"), 0u);
+  driver_->host_lost("h2", "gone", 0);
+  EXPECT_EQ(count(target_.calls, "failure"), 1u);
+  EXPECT_NE(target_.failure.find("load driver h2 was lost while starting its Workers"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rally::driver

@@ -34,6 +34,7 @@ class RecordingTarget : public DriverTarget {
     finished.insert(finished.end(), results.begin(), results.end());
   }
   void on_benchmark_complete() override { calls.push_back("benchmark_complete"); }
+  void on_degraded(const std::string& note) override { calls.push_back("degraded " + note); }
   void on_benchmark_failure(const std::string& reason) override {
     calls.push_back("failure");
     failure = reason;

@@ -1,0 +1,207 @@
+#include "load_driver_pool.hpp"
+
+#include <set>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/message.hpp>
+#include <caf/openssl/manager.hpp>
+#include <nlohmann/json.hpp>
+
+#include "rally/actors/messages.hpp"
+#include "rally/common/secret.hpp"
+#include "rally/version.hpp"
+
+namespace rally::actors {
+
+namespace {
+constexpr int clock_probes = 5;
+}
+
+LoadDriverPool::LoadDriverPool(caf::event_based_actor* self, const LoadDriverConfig& config,
+                               std::uint32_t local_workers)
+    : self_(self), config_(config) {
+  if (config_.hosts.empty()) {
+    LoadDriverHost local;
+    local.name = "localhost";
+    local.version = std::string(version);
+    local.workers = std::max<std::uint32_t>(local_workers, 1);
+    local.cpus = local.workers;
+    hosts_.push_back(std::move(local));
+    return;
+  }
+  for (const auto& host : config_.hosts) {
+    LoadDriverHost remote;
+    remote.name = host.to_string();
+    hosts_.push_back(std::move(remote));
+  }
+}
+
+std::chrono::milliseconds LoadDriverPool::timeout() const { return std::chrono::milliseconds(config_.connect_timeout_ms); }
+
+void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
+  ready_ = std::move(ready);
+  on_failed_ = std::move(failed);
+  if (!distributed()) {
+    ready_();
+    return;
+  }
+  for (std::size_t i = 0; i < hosts_.size(); ++i) connect_host(i);
+}
+
+void LoadDriverPool::fail(std::size_t index, const std::string& reason) {
+  if (failed_) return;
+  failed_ = true;
+  on_failed_("load driver " + hosts_[index].name + ": " + reason);
+}
+
+void LoadDriverPool::connect_host(std::size_t index) {
+  const auto& target = config_.hosts[index];
+  auto& system = self_->system();
+  caf::io::middleman_actor network =
+      config_.tls() ? system.openssl_manager().actor_handle() : system.middleman().actor_handle();
+  self_->request(network, timeout(), caf::connect_atom::value, target.host, target.port)
+      .then(
+          [this, index](const caf::node_id&, caf::strong_actor_ptr& daemon, const std::set<std::string>&) {
+            if (failed_) return;
+            if (!daemon) {
+              fail(index, "nothing is published there: is it a rally-daemon?");
+              return;
+            }
+            hosts_[index].daemon = caf::actor_cast<caf::actor>(daemon);
+            // Watched from now on: a lost daemon ends the race (or degrades it) at once.
+            self_->monitor(hosts_[index].daemon);
+            hello(index);
+          },
+          [this, index](caf::error& e) {
+            fail(index, "cannot connect (" + self_->system().render(e) + "): is rally-daemon running there" +
+                            (config_.tls() ? " with TLS" : "") + "?");
+          });
+}
+
+void LoadDriverPool::hello(std::size_t index) {
+  auto daemon = hosts_[index].daemon;
+  self_->request(daemon, timeout(), DaemonHello{std::string(version), daemon_protocol})
+      .then(
+          [this, index, daemon](const DaemonChallenge& challenge) {
+            if (failed_) return;
+            auto& host = hosts_[index];
+            host.version = challenge.version;
+            if (!challenge.refusal.empty()) {
+              fail(index, "refused: " + challenge.refusal);
+              return;
+            }
+            if (challenge.version != version) {
+              fail(index, "version mismatch: it runs rally-daemon " + challenge.version + ", this coordinator rally " +
+                              std::string(version) + ": install the same version on every host");
+              return;
+            }
+            auto proof = config_.secret.empty() ? std::string() : secret_proof(config_.secret, challenge.nonce);
+            self_->request(daemon, timeout(), DaemonLogin{proof})
+                .then(
+                    [this, index](const DaemonWelcome& welcome) {
+                      if (failed_) return;
+                      if (!welcome.refusal.empty()) {
+                        fail(index, "refused: " + welcome.refusal +
+                                        (config_.secret.empty() ? " (no secret given: set RALLY_DAEMON_SECRET or "
+                                                                  "--load-driver-secret-file)"
+                                                                : ""));
+                        return;
+                      }
+                      auto& host = hosts_[index];
+                      host.hostname = welcome.hostname;
+                      host.cpus = welcome.cpus;
+                      host.workers = std::max<std::uint32_t>(welcome.workers, 1);
+                      probe_clock(index, clock_probes);
+                    },
+                    [this, index](caf::error& e) { fail(index, "no answer to login: " + self_->system().render(e)); });
+          },
+          [this, index](caf::error& e) { fail(index, "no answer to hello: " + self_->system().render(e)); });
+}
+
+// NTP's estimate: the daemon read its clock halfway through the round trip; the probe with
+// the shortest round trip bounds the error best (± half of it).
+void LoadDriverPool::probe_clock(std::size_t index, int remaining) {
+  auto sent = monotonic_ns();
+  self_->request(hosts_[index].daemon, timeout(), ClockProbe{})
+      .then(
+          [this, index, remaining, sent](const ClockReading& reading) {
+            if (failed_) return;
+            auto received = monotonic_ns();
+            auto& host = hosts_[index];
+            auto round_trip = received - sent;
+            if (remaining == clock_probes || round_trip < host.round_trip) {
+              host.round_trip = round_trip;
+              host.clock_offset = reading.monotonic_ns - (sent + round_trip / 2);
+            }
+            if (remaining > 1)
+              probe_clock(index, remaining - 1);
+            else
+              host_ready(index);
+          },
+          [this, index](caf::error& e) { fail(index, "no answer to a clock probe: " + self_->system().render(e)); });
+}
+
+void LoadDriverPool::host_ready(std::size_t index) {
+  (void)index;
+  if (++connected_ == hosts_.size()) ready_();
+}
+
+void LoadDriverPool::spawn(const std::string& host, const std::string& type, std::function<void(caf::actor)> spawned,
+                           Failed failed) {
+  auto it = std::find_if(hosts_.begin(), hosts_.end(), [&](const LoadDriverHost& h) { return h.name == host; });
+  if (it == hosts_.end()) {
+    failed("no load driver host " + host);
+    return;
+  }
+  if (!it->daemon) {
+    auto actor = self_->system().spawn<caf::actor>(type, caf::make_message());
+    if (!actor) {
+      failed(self_->system().render(actor.error()));
+      return;
+    }
+    spawned(*actor);
+    return;
+  }
+  self_->request(it->daemon, timeout(), SpawnActor{type})
+      .then(
+          [spawned, failed](SpawnedActor& reply) {
+            if (!reply.refusal.empty() || !reply.actor) {
+              failed(reply.refusal.empty() ? "the daemon sent no actor" : reply.refusal);
+              return;
+            }
+            spawned(std::move(reply.actor));
+          },
+          [this, failed](caf::error& e) { failed(self_->system().render(e)); });
+}
+
+Nanos LoadDriverPool::host_clock(const std::string& host, Nanos coordinator_time) const {
+  for (const auto& h : hosts_) {
+    if (h.name == host) return coordinator_time + h.clock_offset;
+  }
+  return coordinator_time;
+}
+
+const LoadDriverHost* LoadDriverPool::host_of(const caf::actor_addr& daemon) const {
+  for (const auto& h : hosts_) {
+    if (h.daemon && h.daemon.address() == daemon) return &h;
+  }
+  return nullptr;
+}
+
+std::string LoadDriverPool::describe() const {
+  if (!distributed()) return "";
+  auto hosts = nlohmann::json::array();
+  for (const auto& h : hosts_) {
+    hosts.push_back({{"host", h.name},
+                     {"hostname", h.hostname},
+                     {"version", h.version},
+                     {"cpus", h.cpus},
+                     {"workers", h.workers},
+                     {"clock-offset-ms", static_cast<double>(h.clock_offset) / 1e6},
+                     {"clock-round-trip-ms", static_cast<double>(h.round_trip) / 1e6}});
+  }
+  return hosts.dump();
+}
+
+}  // namespace rally::actors
