@@ -70,7 +70,7 @@ caf::behavior DaemonActor::make_behavior() {
   set_down_handler([this](caf::down_msg& msg) {
     if (coordinator_ && msg.source == coordinator_.address()) {
       bool finished = !msg.reason || msg.reason == caf::exit_reason::user_shutdown;
-      end_session(finished ? "the coordinator at " + coordinator_address_ + " finished its race"
+      end_session(finished ? "the coordinator at " + coordinator_address_ + " ended its race"
                            : "the coordinator at " + coordinator_address_ + " is gone (" + to_string(msg.reason) + ")");
       return;
     }

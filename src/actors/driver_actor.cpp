@@ -82,7 +82,9 @@ caf::behavior DriverActor::make_behavior() {
 
 void DriverActor::on_down(const caf::down_msg& msg) {
   if (done_) return;
-  auto reason = to_string(msg.reason);
+  bool link_lost = msg.reason == caf::exit_reason::remote_link_unreachable;
+  auto reason = link_lost ? "the connection to it broke (remote_link_unreachable: its daemon, host or network is down)"
+                          : to_string(msg.reason);
   // A daemon that goes takes its host's Workers with it: name the host.
   if (const auto* host = load_drivers_ ? load_drivers_->host_of(msg.source) : nullptr) {
     if (driver_)
@@ -91,7 +93,6 @@ void DriverActor::on_down(const caf::down_msg& msg) {
       on_benchmark_failure("load driver " + host->name + " was lost while connecting: " + reason);
     return;
   }
-  bool link_lost = msg.reason == caf::exit_reason::remote_link_unreachable;
   for (std::uint32_t w = 0; w < workers_.size(); ++w) {
     if (workers_[w] && workers_[w].address() == msg.source) {
       if (link_lost)

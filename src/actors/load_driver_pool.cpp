@@ -74,8 +74,13 @@ void LoadDriverPool::connect_host(std::size_t index) {
             hello(index);
           },
           [this, index](caf::error& e) {
-            fail(index, "cannot connect (" + self_->system().render(e) + "): is rally-daemon running there" +
-                            (config_.tls() ? " with TLS" : "") + "?");
+            auto what = self_->system().render(e);
+            std::string hint = "is rally-daemon running there?";
+            if (what.find("disconnect_during_handshake") != std::string::npos || config_.tls())
+              hint = config_.tls() ? "is it a rally-daemon with TLS, its certificate signed by the CA of "
+                                     "--load-driver-tls-ca-file, and this coordinator's by the CA of its --tls-ca-file?"
+                                   : "it may want TLS: give --load-driver-tls-certificate, -key and -ca-file";
+            fail(index, "cannot connect (" + what + "): " + hint);
           });
 }
 

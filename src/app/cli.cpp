@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -132,6 +133,9 @@ void parse_load_driver_options(const std::string& hosts, const std::string& secr
   if (tls && (drivers.tls_certificate.empty() || drivers.tls_key.empty() || drivers.tls_ca_file.empty()))
     throw RallyError(
         "TLS to the daemons needs --load-driver-tls-certificate, --load-driver-tls-key and --load-driver-tls-ca-file");
+  for (const auto* file : {&drivers.tls_certificate, &drivers.tls_key, &drivers.tls_ca_file}) {
+    if (!file->empty() && !std::ifstream(*file)) throw RallyError("--load-driver-tls-*: cannot read " + *file);
+  }
   if (!secret_file.empty()) {
     drivers.secret = read_secret_file(secret_file);
   } else if (const char* env = std::getenv("RALLY_DAEMON_SECRET"); env != nullptr && *env != '\0') {

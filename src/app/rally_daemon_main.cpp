@@ -11,6 +11,8 @@
 #include "rally/common/secret.hpp"
 #include "rally/version.hpp"
 
+#include "tls_refusals.hpp"
+
 // rally-daemon: hosts Workers (and track preparation) for a coordinator's race on this
 // load-driver host. docs/distributed.md tells how to run it.
 int main(int argc, char** argv) {
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
     std::cerr << "[ERROR] rally-daemon: " << e.what() << "\n";
     return rally::exit_error;
   }
+  if (!options.tls_certificate.empty()) rally::app::log_tls_refusals_to(&log);
   try {
     return rally::actors::run_daemon(options, log);
   } catch (const std::exception& e) {
