@@ -15,7 +15,11 @@ namespace rally::app {
 
 namespace {
 std::atomic<Log*> refusal_log{nullptr};
-std::atomic<const void*> last_refused{nullptr};  // CAF may call SSL_accept again after a failure
+// CAF may call SSL_accept again after a failure: a mark on the connection logs it once.
+int logged_mark() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
 
 std::string peer_address(int fd) {
   sockaddr_storage address{};
@@ -52,7 +56,8 @@ extern "C" int SSL_accept(SSL* ssl) {
   if (result > 0 || log == nullptr) return result;
   int error = SSL_get_error(ssl, result);
   if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return result;
-  if (rally::app::last_refused.exchange(ssl) == ssl) return result;
+  if (SSL_get_ex_data(ssl, rally::app::logged_mark()) != nullptr) return result;
+  SSL_set_ex_data(ssl, rally::app::logged_mark(), ssl);
   std::string why = "the TLS handshake failed";
   if (auto code = ERR_peek_error(); code != 0) {
     if (const char* reason = ERR_reason_error_string(code)) why += std::string(": ") + reason;

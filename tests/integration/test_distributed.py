@@ -1,0 +1,317 @@
+"""Distributed load drivers on loopback: rally-daemons on 127.0.0.2 and 127.0.0.3 (separate
+processes with their own HOME), a coordinator, and the real node. Every daemon is stopped
+by PID at the end of its test."""
+import os
+import subprocess
+import time
+import unittest
+
+from daemons import Daemon
+from support import (RALLY, SOURCE_DIR, TempDirTestCase, cluster_address, edit_json, free_port, http, new_race_id,
+                     op_metrics)
+
+SECRET = "a-secret-for-the-distributed-tests"
+
+
+def index_total(index):
+    """Documents the node has indexed into `index` so far (0 when it does not exist)."""
+    status, stats = http(cluster_address(), "GET", f"/{index}/_stats/indexing")
+    return stats["_all"]["total"]["indexing"]["index_total"] if status == 200 else 0
+
+
+class DaemonTestCase(TempDirTestCase):
+    """Mixin: daemons started in a test are stopped by PID at its end."""
+
+    def setUp(self):
+        super().setUp()
+        self.daemons = []
+
+    def tearDown(self):
+        for daemon in self.daemons:
+            daemon.stop()
+        super().tearDown()
+
+    def daemon(self, listen_host, *args, **kwargs):
+        daemon = Daemon(self.tmp, listen_host, *args, **kwargs)
+        self.daemons.append(daemon)
+        return daemon
+
+    def two_daemons(self, *args, **kwargs):
+        return self.daemon("127.0.0.2", *args, **kwargs), self.daemon("127.0.0.3", *args, **kwargs)
+
+    def race_args(self, daemons, *args):
+        return ["race", "--offline", f"--target-hosts={cluster_address()}",
+                "--load-driver-hosts=" + ",".join(d.address for d in daemons), *args]
+
+    def slow_track(self):
+        """tiny, indexing its 1,000 documents in 100 bulks at 10 bulks/s with 2 clients: ~10 s."""
+        track = self.copy_track(name="slow")
+
+        def slow(doc):
+            for op in doc["operations"]:
+                if op["name"] == "index-append":
+                    op["bulk-size"] = 10
+            doc["challenges"][0]["schedule"] = [
+                {"operation": "delete-index"}, {"operation": "create-index"},
+                {"operation": "index-append", "clients": 2, "target-throughput": 10}]
+        edit_json(os.path.join(track, "track.json"), slow)
+        return track
+
+    def start_race(self, *args):
+        """The coordinator as a process of its own, its output in files. No index of a race before."""
+        http(cluster_address(), "DELETE", "/tiny")
+        self.out_path = os.path.join(self.tmp, "coordinator.out")
+        self.err_path = os.path.join(self.tmp, "coordinator.err")
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            return subprocess.Popen([RALLY, *args], stdout=out, stderr=err, env=dict(os.environ, HOME=self.home))
+
+    def coordinator_stderr(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def wait_for_indexing(self, index, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if index_total(index) > 0:
+                return
+            time.sleep(0.05)
+        self.fail(f"nothing was indexed into {index} within {timeout} s: {self.coordinator_stderr()}")
+
+
+
+class DistributedTest(DaemonTestCase, unittest.TestCase):
+    def test_the_tiny_track_on_two_daemons_indexes_the_corpus_once_and_merges_both_hosts(self):
+        a, b = self.two_daemons()
+        race_id = new_race_id()
+        run = self.rally(*self.race_args([a, b], f"--track-path={self.copy_track()}", f"--race-id={race_id}"))
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        http(cluster_address(), "POST", "/tiny/_refresh")
+        status, count = http(cluster_address(), "GET", "/tiny/_count")
+        self.assertEqual(count["count"], 1000)
+        race = run.race_json(race_id)
+        # index-append's two clients ran one on each host: all 1,000 documents only when the
+        # samples of both hosts were merged.
+        metrics = op_metrics(race)
+        self.assertEqual(metrics["index-append"]["total-weight"], 1000)
+        self.assertEqual(metrics["index-append"]["error_rate"], 0)
+        for daemon in (a, b):
+            self.assertIn("started a Worker for the coordinator at 127.0.0.1:", daemon.log())
+            daemon.wait_for_log("ready for the next race", 10)
+        hosts = {h["host"]: h for h in race["load-driver-hosts"]}
+        self.assertEqual(set(hosts), {a.address, b.address})
+        for host in hosts.values():
+            self.assertEqual(host["workers"], 2)
+            # One machine, one monotonic clock: the estimate is within its error bound.
+            self.assertLessEqual(abs(host["clock-offset-ms"]), host["clock-round-trip-ms"] / 2 + 1)
+        self.assertIn(f"Load driver {a.address}", run.stderr)
+
+    def test_geonames_in_test_mode_on_two_daemons(self):
+        a, b = self.two_daemons()
+        race_id = new_race_id()
+        run = self.rally(*self.race_args([a, b], "--track=geonames", "--test-mode", f"--race-id={race_id}"))
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        http(cluster_address(), "POST", "/geonames/_refresh")
+        status, count = http(cluster_address(), "GET", "/geonames/_count")
+        self.assertEqual(count["count"], 1000)
+        metrics = op_metrics(run.race_json(race_id))
+        self.assertEqual(metrics["index-append"]["total-weight"], 1000)
+        for m in metrics.values():
+            self.assertEqual(m["error_rate"], 0, m["task"])
+        # Each host prepared its own corpus.
+        for daemon in (a, b):
+            data = os.path.join(daemon.home, ".rally", "benchmarks", "data", "geonames", "documents-2-1k.json")
+            self.assertTrue(os.path.exists(data), data)
+
+    def test_a_daemon_killed_mid_bulk_ends_the_race_within_5_seconds_naming_it(self):
+        a, b = self.two_daemons()
+        threads_before = a.threads()
+        race_id = new_race_id()
+        coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}",
+                                                      f"--race-id={race_id}"))
+        try:
+            self.wait_for_indexing("tiny")
+            b.kill()
+            killed = time.monotonic()
+            coordinator.wait(timeout=30)
+            took = time.monotonic() - killed
+        finally:
+            if coordinator.poll() is None:
+                coordinator.kill()
+                coordinator.wait()
+        stderr = self.coordinator_stderr()
+        self.assertEqual(coordinator.returncode, 64, stderr)
+        self.assertLess(took, 5, stderr)
+        self.assertIn(f"load driver {b.address} was lost while running task 'index-append' (step 3 of 3)", stderr)
+        race = self.rally("list", "races")  # the failed race is stored, marked so
+        self.assertIn(race_id, race.stdout)
+        stored = race.race_json(race_id)
+        self.assertEqual(stored["status"], "failed")
+        self.assertIn(b.address, stored["failure"])
+        # The surviving daemon stopped its Worker (its io thread is gone) and waits for the next race.
+        a.wait_for_log("ready for the next race", 10)
+        deadline = time.monotonic() + 10
+        while a.threads() != threads_before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(a.threads(), threads_before)
+        self.assertIsNone(a.proc.poll())
+
+    def test_a_killed_coordinator_makes_the_daemons_stop_within_10_seconds_and_serve_the_next_race(self):
+        a, b = self.two_daemons()
+        coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}"))
+        try:
+            self.wait_for_indexing("tiny")
+        finally:
+            coordinator.kill()
+            coordinator.wait()
+        killed = time.monotonic()
+        for daemon in (a, b):
+            daemon.wait_for_log("the coordinator at", 10)
+            daemon.wait_for_log("ready for the next race", 10 - (time.monotonic() - killed))
+            self.assertIn("remote_link_unreachable", daemon.log())
+        # The node's counter stands still: no Worker sends anything any more.
+        settled = index_total("tiny")
+        time.sleep(2)
+        self.assertEqual(index_total("tiny"), settled)
+        self.assertLess(settled, 1000)
+        run = self.rally(*self.race_args([a, b], f"--track-path={self.copy_track()}",
+                                         "--include-tasks=delete-index,create-index,index-append"))
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+
+    def test_a_coordinator_with_a_wrong_or_no_secret_is_refused_and_logged_before_any_load(self):
+        a = self.daemon("127.0.0.2", env={"RALLY_DAEMON_SECRET": SECRET})
+        http(cluster_address(), "DELETE", "/tiny")
+        track = f"--track-path={self.copy_track()}"
+        os.environ.pop("RALLY_DAEMON_SECRET", None)
+        secret_file = os.path.join(self.tmp, "secret")
+        with open(secret_file, "w") as f:
+            f.write("not-the-secret-the-daemon-has\n")
+        os.chmod(secret_file, 0o600)
+        wrong = self.rally(*self.race_args([a], track, f"--load-driver-secret-file={secret_file}"))
+        self.assertEqual(wrong.returncode, 64)
+        self.assertIn(f"load driver {a.address}: refused: wrong secret", wrong.stderr)
+        none = self.rally(*self.race_args([a], track))
+        self.assertEqual(none.returncode, 64)
+        self.assertIn("refused: wrong secret (no secret given", none.stderr)
+        self.assertEqual(a.log().count("[WARNING] refused coordinator at 127.0.0.1:"), 2, a.log())
+        self.assertNotIn("Racing on", wrong.stderr + none.stderr)
+        self.assertEqual(http(cluster_address(), "GET", "/tiny")[0], 404, "load was sent")
+        with open(secret_file, "w") as f:
+            f.write(SECRET)
+        right = self.rally(*self.race_args([a], track, f"--load-driver-secret-file={secret_file}",
+                                           "--include-tasks=delete-index,create-index"))
+        self.assertEqual(right.returncode, 0, right.stderr[-2000:])
+
+    def test_a_version_mismatch_is_an_error_before_any_load(self):
+        a = self.daemon("127.0.0.2", "--advertise-version=0.0.1-other")
+        http(cluster_address(), "DELETE", "/tiny")
+        run = self.rally(*self.race_args([a], f"--track-path={self.copy_track()}"))
+        self.assertEqual(run.returncode, 64)
+        self.assertIn(f"load driver {a.address}: refused: version mismatch: this daemon runs rally 0.0.1-other",
+                      run.stderr)
+        self.assertIn("install the same version on every host", run.stderr)
+        self.assertEqual(http(cluster_address(), "GET", "/tiny")[0], 404, "load was sent")
+        self.assertIn("refused coordinator at 127.0.0.1:", a.log())
+
+    def test_an_unreachable_daemon_is_an_error_before_any_load(self):
+        http(cluster_address(), "DELETE", "/tiny")
+        start = time.monotonic()
+        run = self.rally("race", "--offline", f"--target-hosts={cluster_address()}",
+                         f"--track-path={self.copy_track()}", f"--load-driver-hosts=127.0.0.2:{free_port()}")
+        self.assertEqual(run.returncode, 64)
+        self.assertLess(time.monotonic() - start, 15)
+        self.assertRegex(run.stderr, r"load driver 127\.0\.0\.2:\d+: cannot connect \(.*\): is rally-daemon running")
+        self.assertEqual(http(cluster_address(), "GET", "/tiny")[0], 404, "load was sent")
+
+    def test_with_continue_a_lost_daemon_degrades_the_race(self):
+        a, b = self.two_daemons()
+        race_id = new_race_id()
+        coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}",
+                                                      f"--race-id={race_id}", "--on-load-driver-loss=continue"))
+        try:
+            self.wait_for_indexing("tiny")
+            b.kill()
+            coordinator.wait(timeout=60)
+        finally:
+            if coordinator.poll() is None:
+                coordinator.kill()
+                coordinator.wait()
+        stderr = self.coordinator_stderr()
+        self.assertEqual(coordinator.returncode, 0, stderr)
+        self.assertIn(f"[WARNING] load driver {b.address} was lost while running task 'index-append'", stderr)
+        self.assertIn("the race went on with 1 of 2 Workers", stderr)
+        race = self.rally("list", "races").race_json(race_id)
+        self.assertEqual(len(race["degraded"]), 1)
+        self.assertTrue(any(note.startswith("Degraded: load driver") for note in race["notes"]), race["notes"])
+        # The surviving client indexed its half; the lost one's documents are missing.
+        self.assertLess(op_metrics(race)["index-append"]["total-weight"], 1000)
+
+
+def make_certificates(directory):
+    """A CA signing a daemon's and a coordinator's certificate, and a rogue one from another CA."""
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True, timeout=60)
+    for ca in ("ca", "otherca"):
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "2",
+            "-subj", f"/CN=rally test {ca}")
+    for name, ca in (("daemon", "ca"), ("coordinator", "ca"), ("rogue", "otherca")):
+        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj",
+            f"/CN={name}")
+        run("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key", "-CAcreateserial",
+            "-out", f"{name}.pem", "-days", "2")
+    return {name: (os.path.join(directory, f"{name}.pem"), os.path.join(directory, f"{name}.key"))
+            for name in ("daemon", "coordinator", "rogue")} | {"ca": os.path.join(directory, "ca.pem")}
+
+
+class TlsTest(DaemonTestCase, unittest.TestCase):
+    def tls_args(self, name):
+        certificate, key = self.certs[name]
+        return [f"--load-driver-tls-certificate={certificate}", f"--load-driver-tls-key={key}",
+                f"--load-driver-tls-ca-file={self.certs['ca']}"]
+
+    def test_only_coordinators_with_a_certificate_from_the_daemons_ca_and_the_secret_get_in(self):
+        self.certs = make_certificates(self.tmp)
+        certificate, key = self.certs["daemon"]
+        a = self.daemon("127.0.0.2", f"--tls-certificate={certificate}", f"--tls-key={key}",
+                        f"--tls-ca-file={self.certs['ca']}", env={"RALLY_DAEMON_SECRET": SECRET})
+        self.assertIn("(TLS, coordinators need a certificate, secret required;", a.log())
+        track = f"--track-path={self.copy_track()}"
+        os.environ["RALLY_DAEMON_SECRET"] = SECRET
+        try:
+            plain = self.rally(*self.race_args([a], track))
+            rogue = self.rally(*self.race_args([a], track, *self.tls_args("rogue")))
+            good = self.rally(*self.race_args([a], track, *self.tls_args("coordinator")))
+        finally:
+            os.environ.pop("RALLY_DAEMON_SECRET", None)
+        for refused in (plain, rogue):
+            self.assertEqual(refused.returncode, 64)
+            self.assertIn(f"load driver {a.address}: cannot connect (", refused.stderr)
+        self.assertIn("it may want TLS", plain.stderr)
+        self.assertEqual(a.log().count("refused a connection from 127.0.0.1:"), 2, a.log())
+        self.assertIn("certificate verify failed", a.log())
+        self.assertEqual(good.returncode, 0, good.stderr[-3000:])
+        self.assertIn("logged in", a.log())
+        http(cluster_address(), "POST", "/tiny/_refresh")
+        self.assertEqual(http(cluster_address(), "GET", "/tiny/_count")[1]["count"], 1000)
+
+
+class DaemonOptionsTest(TempDirTestCase, unittest.TestCase):
+    def test_a_non_loopback_address_needs_tls_and_a_secret(self):
+        run = subprocess.run([os.path.join(os.path.dirname(RALLY), "rally-daemon"), "--listen=0.0.0.0:0",
+                              f"--log-file={self.tmp}/d.log"], capture_output=True, text=True, timeout=30,
+                             env=dict(os.environ, HOME=self.home))
+        self.assertEqual(run.returncode, 64)
+        self.assertIn("--listen 0.0.0.0:0 is not a loopback address", run.stderr)
+        self.assertIn("--insecure", run.stderr)
+
+    def test_help_names_every_option(self):
+        run = subprocess.run([os.path.join(os.path.dirname(RALLY), "rally-daemon"), "--help"], capture_output=True,
+                             text=True, timeout=30)
+        self.assertEqual(run.returncode, 0)
+        for option in ("--listen", "--secret-file", "--tls-certificate", "--tls-key", "--tls-ca-file", "--insecure",
+                       "--workers", "--log-file"):
+            self.assertIn(option, run.stdout)
+        self.assertNotIn("--advertise-version", run.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
