@@ -14,7 +14,10 @@ namespace rally::actors {
 
 namespace {
 
-std::string node_key(const caf::strong_actor_ptr& sender) { return sender ? to_string(sender->node()) : ""; }
+// A coordinator is its DriverActor: the node and the actor's id on it.
+std::string node_key(const caf::strong_actor_ptr& sender) {
+  return sender ? to_string(sender->node()) + "/" + std::to_string(sender->id()) : "";
+}
 
 constexpr std::chrono::seconds address_lookup_timeout{2};
 constexpr std::size_t max_remembered_peers = 256;
