@@ -186,7 +186,7 @@ void DriverActor::on_load_drivers_ready() {
       }
     }
     std::vector<driver::HostCapacity> hosts;
-    for (const auto& h : load_drivers_->hosts()) hosts.push_back({h.name, h.workers});
+    for (const auto& h : load_drivers_->hosts()) hosts.push_back({h.name, h.workers, h.clock_offset});
     driver::DriverTarget& target = *this;
     driver_ = std::make_unique<driver::Driver>(target, config_, *track_, std::move(hosts));
     driver_->prepare_benchmark();
@@ -255,7 +255,7 @@ void DriverActor::start_worker(std::uint32_t worker_id, const std::vector<driver
 
 void DriverActor::drive_at(std::uint32_t worker_id, std::uint32_t step, Nanos start) {
   trace("DriverActor", "Worker", "Drive");
-  send(workers_.at(worker_id), Drive{step, load_drivers_->host_clock(driver_->host_of_worker(worker_id), start)});
+  send(workers_.at(worker_id), Drive{step, start});
 }
 
 void DriverActor::complete_current_task(std::uint32_t worker_id, std::uint32_t step) {

@@ -180,13 +180,6 @@ void LoadDriverPool::spawn(const std::string& host, const std::string& type, std
           [this, failed](caf::error& e) { failed(self_->system().render(e)); });
 }
 
-Nanos LoadDriverPool::host_clock(const std::string& host, Nanos coordinator_time) const {
-  for (const auto& h : hosts_) {
-    if (h.name == host) return coordinator_time + h.clock_offset;
-  }
-  return coordinator_time;
-}
-
 const LoadDriverHost* LoadDriverPool::host_of(const caf::actor_addr& daemon) const {
   for (const auto& h : hosts_) {
     if (h.daemon && h.daemon.address() == daemon) return &h;

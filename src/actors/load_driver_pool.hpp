@@ -43,8 +43,6 @@ class LoadDriverPool {
 
   [[nodiscard]] const std::vector<LoadDriverHost>& hosts() const { return hosts_; }
   [[nodiscard]] bool distributed() const { return !config_.hosts.empty(); }
-  // `coordinator_time` on `host`'s monotonic clock.
-  [[nodiscard]] Nanos host_clock(const std::string& host, Nanos coordinator_time) const;
   // The host whose daemon is `daemon`, if any.
   [[nodiscard]] const LoadDriverHost* host_of(const caf::actor_addr& daemon) const;
   // The hosts as race.json records them (JSON array); empty for this process alone.

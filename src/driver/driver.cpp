@@ -94,6 +94,11 @@ void Driver::start_benchmark(Nanos now) {
   allocation_.emplace(challenge_, capacity);
   auto workers = allocation_->workers();
   worker_host_ = place_workers(hosts_, workers);
+  worker_clock_offset_.clear();
+  for (const auto& name : worker_host_) {
+    auto host = std::find_if(hosts_.begin(), hosts_.end(), [&](const HostCapacity& h) { return h.name == name; });
+    worker_clock_offset_.push_back(host->clock_offset);
+  }
   worker_join_point_.assign(workers, no_join_point);
   worker_last_seen_.assign(workers, now);
   worker_gone_.assign(workers, false);
@@ -139,7 +144,7 @@ void Driver::advance(std::int64_t join_point, Nanos now) {
   step_completing_ = false;
   board_.emplace(track_, challenge_.schedule.at(current_step_), current_step_, now);
   for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) {
-    if (racing(w)) target_.drive_at(w, current_step_, step_start_);
+    if (racing(w)) target_.drive_at(w, current_step_, step_start_ + worker_clock_offset_[w]);
   }
 }
 
@@ -204,7 +209,13 @@ void Driver::update_samples(std::uint32_t worker_id, std::string_view blob, Nano
     fail("Worker " + std::to_string(worker_id) + " sent corrupt samples");
     return;
   }
-  for (const auto& interval : intervals) {
+  for (auto& interval : intervals) {
+    // Its clock is its host's: on the coordinator's from here on.
+    if (worker_id < worker_clock_offset_.size()) {
+      auto offset = worker_clock_offset_[worker_id];
+      if (interval.first_normal_start != 0) interval.first_normal_start -= offset;
+      if (interval.last_normal_end != 0) interval.last_normal_end -= offset;
+    }
     // A Worker sends a step's last samples before it reaches the join point that ends the
     // step, so nothing arrives for a finished step unless that order were broken: say so.
     if (interval.step < current_step_ || (interval.step == current_step_ && phase_ != Phase::running)) {

@@ -39,10 +39,13 @@ class DriverTarget {
   virtual void show_progress(const std::vector<std::string>& lines, bool final) = 0;
 };
 
-// A load-driver host and how many Workers it may run.
+// A load-driver host, how many Workers it may run, and its monotonic clock's offset to the
+// coordinator's (estimated at connect time): start times sent to its Workers are shifted by
+// it, and times in their samples shifted back.
 struct HostCapacity {
   std::string name;
   std::size_t workers = 1;
+  Nanos clock_offset = 0;
 };
 
 // Which host each Worker runs on: hosts take Workers in proportion to their capacity,
@@ -96,6 +99,7 @@ class Driver {
   const track::Challenge& challenge_;
   std::vector<HostCapacity> hosts_;
   std::vector<std::string> worker_host_;  // per Worker
+  std::vector<Nanos> worker_clock_offset_;
   std::vector<bool> worker_gone_;         // on a lost host (continue_on_host_loss)
   std::set<std::string> lost_hosts_;
   std::int64_t awaited_join_point_ = 0;

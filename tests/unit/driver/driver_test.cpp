@@ -246,6 +246,42 @@ TEST_F(DistributedDriverTest, WithContinueTheRaceGoesOnWithoutTheLostHost) {
   EXPECT_EQ(target_.calls.back(), "benchmark_complete");
 }
 
+TEST_F(DistributedDriverTest, StartTimesGoOutOnEachHostsClockAndSampleTimesComeBackOnOurs) {
+  track_ = track_with({{{task("a", 2)}}});
+  const Nanos offset = 7 * ns_per_s;  // h2's monotonic clock runs 7 s ahead of ours
+  driver_ = std::make_unique<Driver>(target_, config_, track_,
+                                     std::vector<HostCapacity>{{"h1", 1, 0}, {"h2", 1, offset}});
+  driver_->prepare_benchmark();
+  driver_->track_prepared("h1");
+  driver_->track_prepared("h2");
+  driver_->start_benchmark(0);
+  const Nanos start = 100 * ns_per_s;
+  driver_->joinpoint_reached(0, 0, start);
+  driver_->joinpoint_reached(1, 0, start);
+  EXPECT_EQ(count(target_.calls, "drive 0 step 0 at " + std::to_string(start)), 1u);
+  EXPECT_EQ(count(target_.calls, "drive 1 step 0 at " + std::to_string(start + offset)), 1u);
+  // Each Worker runs one second of requests on its own clock.
+  for (std::uint32_t w = 0; w < 2; ++w) {
+    Nanos host_start = start + (w == 1 ? offset : 0);
+    metrics::SampleCollector collector;
+    collector.begin_step(0, host_start);
+    for (int i = 0; i < 10; ++i) {
+      metrics::RequestSample s;
+      s.request_start = host_start + i * 100 * ns_per_ms;
+      s.end = s.request_start + 100 * ns_per_ms;
+      s.latency = s.service_time = s.processing_time = 100 * ns_per_ms;
+      collector.record(s);
+    }
+    driver_->update_samples(w, collector.flush(), start + 2 * ns_per_s);
+  }
+  driver_->joinpoint_reached(0, 1, start + 2 * ns_per_s);
+  driver_->joinpoint_reached(1, 1, start + 2 * ns_per_s);
+  ASSERT_EQ(target_.finished.size(), 1u);
+  // Both hosts ran during the same second: 20 requests in 1 s, not spread over 8 s.
+  EXPECT_NEAR(target_.finished[0].duration_s, 1.0, 1e-9);
+  EXPECT_EQ(target_.finished[0].requests, 20u);
+}
+
 TEST_F(DistributedDriverTest, LosingTheLastHostFailsEvenWithContinue) {
   config_.load_drivers.continue_on_host_loss = true;
   start_on_two_hosts({{{task("a", 2)}}});
