@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rally/actors/messages.hpp"
+#include "rally/client/reachability.hpp"
 #include "rally/common/secret.hpp"
 #include "rally/version.hpp"
 
@@ -46,7 +47,26 @@ void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
     ready_();
     return;
   }
+  // A bounded check first (this actor is detached: a short block is its own): CAF's connect
+  // has no timeout of its own for a peer that accepts and never answers.
+  for (std::size_t i = 0; i < hosts_.size(); ++i) {
+    auto problem = client::check_reachable(
+        config_.hosts[i], {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());
+    if (!problem.empty()) {
+      fail(i, "cannot connect (" + problem + "): " + connect_hint(problem));
+      return;
+    }
+  }
   for (std::size_t i = 0; i < hosts_.size(); ++i) connect_host(i);
+}
+
+std::string LoadDriverPool::connect_hint(const std::string& problem) const {
+  if (config_.tls())
+    return "is it a rally-daemon with TLS, its certificate signed by the CA of --load-driver-tls-ca-file, and this "
+           "coordinator's by the CA of its --tls-ca-file?";
+  if (problem.find("disconnect_during_handshake") != std::string::npos)
+    return "it may want TLS: give --load-driver-tls-certificate, -key and -ca-file";
+  return "is rally-daemon running there?";
 }
 
 void LoadDriverPool::fail(std::size_t index, const std::string& reason) {
@@ -75,12 +95,7 @@ void LoadDriverPool::connect_host(std::size_t index) {
           },
           [this, index](caf::error& e) {
             auto what = self_->system().render(e);
-            std::string hint = "is rally-daemon running there?";
-            if (what.find("disconnect_during_handshake") != std::string::npos || config_.tls())
-              hint = config_.tls() ? "is it a rally-daemon with TLS, its certificate signed by the CA of "
-                                     "--load-driver-tls-ca-file, and this coordinator's by the CA of its --tls-ca-file?"
-                                   : "it may want TLS: give --load-driver-tls-certificate, -key and -ca-file";
-            fail(index, "cannot connect (" + what + "): " + hint);
+            fail(index, "cannot connect (" + what + "): " + connect_hint(what));
           });
 }
 

@@ -55,6 +55,7 @@ class LoadDriverPool {
   void host_ready(std::size_t index);
   void fail(std::size_t index, const std::string& reason);
   [[nodiscard]] std::chrono::milliseconds timeout() const;
+  [[nodiscard]] std::string connect_hint(const std::string& problem) const;
 
   caf::event_based_actor* self_;
   const LoadDriverConfig& config_;

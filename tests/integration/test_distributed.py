@@ -7,8 +7,8 @@ import time
 import unittest
 
 from daemons import Daemon
-from support import (RALLY, SOURCE_DIR, TempDirTestCase, cluster_address, edit_json, free_port, http, new_race_id,
-                     op_metrics)
+from support import (RALLY, SilentServer, TempDirTestCase, cluster_address, edit_json, free_port, http,
+                     new_race_id, op_metrics)
 
 SECRET = "a-secret-for-the-distributed-tests"
 
@@ -292,6 +292,22 @@ class TlsTest(DaemonTestCase, unittest.TestCase):
         self.assertIn("logged in", a.log())
         http(cluster_address(), "POST", "/tiny/_refresh")
         self.assertEqual(http(cluster_address(), "GET", "/tiny/_count")[1]["count"], 1000)
+
+    def test_a_daemon_that_accepts_and_never_answers_is_an_error_within_the_connect_timeout(self):
+        # A frozen daemon (SIGSTOP) looks like this: the kernel accepts, nobody answers.
+        self.certs = make_certificates(self.tmp)
+        silent = SilentServer()
+        try:
+            start = time.monotonic()
+            run = self.rally("race", "--offline", f"--target-hosts={cluster_address()}",
+                             f"--track-path={self.copy_track()}", f"--load-driver-hosts=127.0.0.1:{silent.port}",
+                             *self.tls_args("coordinator"), timeout=60)
+            took = time.monotonic() - start
+        finally:
+            silent.close()
+        self.assertEqual(run.returncode, 64)
+        self.assertIn(f"load driver 127.0.0.1:{silent.port}: cannot connect (no answer within 10000 ms)", run.stderr)
+        self.assertLess(took, 20)
 
 
 class DaemonOptionsTest(TempDirTestCase, unittest.TestCase):
