@@ -2,6 +2,7 @@
 processes with their own HOME), a coordinator, and the real node. Every daemon is stopped
 by PID at the end of its test."""
 import os
+import socket
 import subprocess
 import time
 import unittest
@@ -104,6 +105,15 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
             # One machine, one monotonic clock: the estimate is within its error bound.
             self.assertLessEqual(abs(host["clock-offset-ms"]), host["clock-round-trip-ms"] / 2 + 1)
         self.assertIn(f"Load driver {a.address}", run.stderr)
+
+    def test_a_daemon_listens_on_its_address_only(self):
+        a = self.daemon("127.0.0.2")
+        port = int(a.address.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.2", port), timeout=5):
+            pass
+        for other in ("127.0.0.1", "127.0.0.3"):
+            with self.assertRaises(ConnectionRefusedError, msg=other):
+                socket.create_connection((other, port), timeout=5).close()
 
     def test_geonames_in_test_mode_on_two_daemons(self):
         a, b = self.two_daemons()
@@ -318,6 +328,24 @@ class DaemonOptionsTest(TempDirTestCase, unittest.TestCase):
         self.assertEqual(run.returncode, 64)
         self.assertIn("--listen 0.0.0.0:0 is not a loopback address", run.stderr)
         self.assertIn("--insecure", run.stderr)
+
+    def test_the_coordinators_load_driver_options_are_checked_before_anything_runs(self):
+        cases = {
+            "--load-driver-hosts=127.0.0.2": "'127.0.0.2' has no port",
+            "--load-driver-hosts=127.0.0.2:1900,127.0.0.2:1900": "127.0.0.2:1900 is given twice",
+            "--load-driver-tls-ca-file=/nonexistent.pem": "go with --load-driver-hosts",
+        }
+        for option, message in cases.items():
+            with self.subTest(option=option):
+                run = self.rally("race", f"--track-path={self.tmp}", option)
+                self.assertEqual(run.returncode, 64)
+                self.assertIn(message, run.stderr)
+        partial = self.rally("race", f"--track-path={self.tmp}", "--load-driver-hosts=127.0.0.2:1900",
+                             "--load-driver-tls-certificate=/nonexistent.pem")
+        self.assertIn("needs --load-driver-tls-certificate, --load-driver-tls-key and --load-driver-tls-ca-file",
+                      partial.stderr)
+        both = self.rally("race", f"--track-path={self.tmp}", "--load-driver-hosts=127.0.0.2:1900", "--worker-count=2")
+        self.assertIn("--worker-count is for Workers in this process", both.stderr)
 
     def test_help_names_every_option(self):
         run = subprocess.run([os.path.join(os.path.dirname(RALLY), "rally-daemon"), "--help"], capture_output=True,
