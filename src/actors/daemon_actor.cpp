@@ -90,13 +90,14 @@ caf::behavior DaemonActor::make_behavior() {
         auto key = node_key(sender);
         auto promise = make_response_promise();
         with_peer_address(sender, [this, promise, key, msg](const std::string& address) mutable {
-          auto challenge = gate_.hello(key, msg.version, msg.protocol);
+          auto challenge = gate_.hello(key, msg.version, msg.protocol, msg.nonce);
           if (challenge.refusal.empty())
             log_->info("coordinator at " + address + " (rally " + msg.version + ") says hello");
           else
             log_->warning("refused coordinator at " + address + ": " + challenge.refusal);
           const auto& id = gate_.identity();
-          promise.deliver(DaemonChallenge{challenge.refusal, id.version, id.protocol, challenge.nonce});
+          promise.deliver(
+              DaemonChallenge{challenge.refusal, id.version, id.protocol, challenge.nonce, challenge.proof});
         });
         return promise;
       },
@@ -110,7 +111,7 @@ caf::behavior DaemonActor::make_behavior() {
           const auto& id = gate_.identity();
           if (!refusal.empty()) {
             log_->warning("refused coordinator at " + address + ": " + refusal);
-            promise.deliver(DaemonWelcome{refusal, id.hostname, 0, 0});
+            promise.deliver(DaemonWelcome{refusal, id.hostname, 0, 0, 0});
             return;
           }
           // Its race lasts as long as it does: when it goes, its actors here go too.
@@ -118,17 +119,24 @@ caf::behavior DaemonActor::make_behavior() {
           coordinator_address_ = address;
           monitor(coordinator_);
           log_->info("coordinator at " + address + " logged in");
-          promise.deliver(DaemonWelcome{"", id.hostname, id.cpus, id.workers});
+          promise.deliver(DaemonWelcome{"", id.hostname, id.cpus, id.workers, id.open_files});
         });
         return promise;
       },
       [this](ClockProbe) -> caf::result<ClockReading> {
-        if (!gate_.admitted(node_key(current_sender()))) return caf::make_error(caf::sec::unexpected_message);
+        if (!gate_.admitted(node_key(current_sender()))) {
+          with_peer_address(current_sender(), [this](const std::string& address) {
+            log_->warning("refused a clock probe from " + address + ": not logged in");
+          });
+          return caf::make_error(caf::sec::unexpected_message);
+        }
         return ClockReading{monotonic_ns()};
       },
       [this](const SpawnActor& msg) -> caf::result<SpawnedActor> {
         if (!gate_.admitted(node_key(current_sender()))) {
-          log_->warning("refused to spawn a " + msg.type + " for a coordinator that has not logged in");
+          with_peer_address(current_sender(), [this, type = msg.type](const std::string& address) {
+            log_->warning("refused to spawn a " + type + " for " + address + ": not logged in");
+          });
           return SpawnedActor{"not logged in", caf::actor{}};
         }
         // The daemon's registered type names. Not CAF's actor factories: its spawn server

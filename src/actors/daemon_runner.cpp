@@ -95,6 +95,7 @@ int run_daemon(const DaemonOptions& options, Log& log) {
   identity.workers = options.workers > 0 ? options.workers : identity.cpus;
   // Every simulated client of this host's Workers holds a socket.
   auto files = raise_open_file_limit();
+  identity.open_files = files;
 
   // The BASP broker, which knows every peer's address, is the same with TLS.
   auto daemon = system.spawn<DaemonActor>(identity, &log, system.middleman().actor_handle());

@@ -42,6 +42,7 @@ caf::behavior DriverActor::make_behavior() {
   });
   return {
       [this](const PrepareBenchmark& msg) {
+        if (benchmark_actor_) return;  // one race per DriverActor
         benchmark_actor_ = caf::actor_cast<caf::actor>(current_sender());
         on_prepare_benchmark(msg);
       },
@@ -63,13 +64,19 @@ caf::behavior DriverActor::make_behavior() {
         driver_->track_prepared(msg.host);
       },
       [this](StartBenchmark) {
+        if (done_ || !driver_) return;
         driver_->start_benchmark(monotonic_ns());
         schedule_wakeup();
       },
-      [this](const TaskFinishedOnWorker& msg) { driver_->task_finished_on_worker(msg.worker_id, msg.step, msg.task); },
-      [this](const UpdateSamples& msg) { driver_->update_samples(msg.worker_id, msg.samples, monotonic_ns()); },
+      // After a failure, what is still on its way from Workers is dropped.
+      [this](const TaskFinishedOnWorker& msg) {
+        if (!done_) driver_->task_finished_on_worker(msg.worker_id, msg.step, msg.task);
+      },
+      [this](const UpdateSamples& msg) {
+        if (!done_) driver_->update_samples(msg.worker_id, msg.samples, monotonic_ns());
+      },
       [this](const JoinPointReached& msg) {
-        driver_->joinpoint_reached(msg.worker_id, msg.join_point, monotonic_ns());
+        if (!done_) driver_->joinpoint_reached(msg.worker_id, msg.join_point, monotonic_ns());
       },
       [this](WakeupMessage) {
         if (done_) return;
@@ -95,8 +102,12 @@ void DriverActor::on_down(const caf::down_msg& msg) {
   }
   for (std::uint32_t w = 0; w < workers_.size(); ++w) {
     if (workers_[w] && workers_[w].address() == msg.source) {
+      // A remote Worker stopped from outside went with its daemon (stopping, or gone).
+      bool remote = workers_[w].node() != node();
       if (link_lost)
         driver_->host_lost(driver_->host_of_worker(w), reason, monotonic_ns());
+      else if (remote && msg.reason == caf::exit_reason::user_shutdown)
+        driver_->host_lost(driver_->host_of_worker(w), "its rally-daemon stopped (SIGTERM or SIGINT)", monotonic_ns());
       else
         driver_->worker_lost(w, reason);
       return;
@@ -186,7 +197,8 @@ void DriverActor::on_load_drivers_ready() {
       }
     }
     std::vector<driver::HostCapacity> hosts;
-    for (const auto& h : load_drivers_->hosts()) hosts.push_back({h.name, h.workers, h.clock_offset});
+    for (const auto& h : load_drivers_->hosts())
+      hosts.push_back({h.name, h.workers, h.clock_offset, h.round_trip, h.open_files});
     driver::DriverTarget& target = *this;
     driver_ = std::make_unique<driver::Driver>(target, config_, *track_, std::move(hosts));
     driver_->prepare_benchmark();
@@ -239,6 +251,7 @@ void DriverActor::create_worker(std::uint32_t worker_id, const std::string& host
         }
       },
       [this, worker_id, host](const std::string& reason) {
+        if (driver_ && driver_->host_is_lost(host)) return;  // the race goes on without it
         on_benchmark_failure("cannot start Worker " + std::to_string(worker_id) + " on " + host + ": " + reason);
       });
 }

@@ -11,6 +11,7 @@
 #include "rally/actors/messages.hpp"
 #include "rally/client/reachability.hpp"
 #include "rally/common/secret.hpp"
+#include "rally/driver/daemon_gate.hpp"
 #include "rally/version.hpp"
 
 namespace rally::actors {
@@ -19,9 +20,8 @@ namespace {
 constexpr int clock_probes = 5;
 }
 
-LoadDriverPool::LoadDriverPool(caf::event_based_actor* self, const LoadDriverConfig& config,
-                               std::uint32_t local_workers)
-    : self_(self), config_(config) {
+LoadDriverPool::LoadDriverPool(caf::event_based_actor* self, LoadDriverConfig config, std::uint32_t local_workers)
+    : self_(self), config_(std::move(config)) {
   if (config_.hosts.empty()) {
     LoadDriverHost local;
     local.name = "localhost";
@@ -35,6 +35,7 @@ LoadDriverPool::LoadDriverPool(caf::event_based_actor* self, const LoadDriverCon
     LoadDriverHost remote;
     remote.name = host.to_string();
     hosts_.push_back(std::move(remote));
+    nonces_.push_back(random_nonce());
   }
 }
 
@@ -101,7 +102,7 @@ void LoadDriverPool::connect_host(std::size_t index) {
 
 void LoadDriverPool::hello(std::size_t index) {
   auto daemon = hosts_[index].daemon;
-  self_->request(daemon, timeout(), DaemonHello{std::string(version), daemon_protocol})
+  self_->request(daemon, timeout(), DaemonHello{std::string(version), daemon_protocol, nonces_[index]})
       .then(
           [this, index, daemon](const DaemonChallenge& challenge) {
             if (failed_) return;
@@ -116,10 +117,10 @@ void LoadDriverPool::hello(std::size_t index) {
                               std::string(version) + ": install the same version on every host");
               return;
             }
-            auto proof = config_.secret.empty() ? std::string() : secret_proof(config_.secret, challenge.nonce);
+            auto proof = config_.secret.empty() ? std::string() : driver::coordinator_proof(config_.secret, challenge.nonce);
             self_->request(daemon, timeout(), DaemonLogin{proof})
                 .then(
-                    [this, index](const DaemonWelcome& welcome) {
+                    [this, index, daemon_proof = challenge.proof](const DaemonWelcome& welcome) {
                       if (failed_) return;
                       if (!welcome.refusal.empty()) {
                         fail(index, "refused: " + welcome.refusal +
@@ -128,10 +129,20 @@ void LoadDriverPool::hello(std::size_t index) {
                                                                 : ""));
                         return;
                       }
+                      // With a secret, the daemon must have proven it too: nothing (cluster
+                      // credentials included) goes to a daemon that does not know it.
+                      if (!config_.secret.empty() &&
+                          !constant_time_equal(daemon_proof, driver::daemon_proof(config_.secret, nonces_[index]))) {
+                        fail(index, daemon_proof.empty()
+                                        ? "it has no secret, but this coordinator has one: give it the same secret"
+                                        : "it does not prove the secret: another secret, or not the daemon you meant");
+                        return;
+                      }
                       auto& host = hosts_[index];
                       host.hostname = welcome.hostname;
                       host.cpus = welcome.cpus;
                       host.workers = std::max<std::uint32_t>(welcome.workers, 1);
+                      host.open_files = welcome.open_files;
                       probe_clock(index, clock_probes);
                     },
                     [this, index](caf::error& e) { fail(index, "no answer to login: " + self_->system().render(e)); });

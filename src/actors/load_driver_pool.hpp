@@ -23,6 +23,7 @@ struct LoadDriverHost {
   std::uint32_t workers = 0;  // Workers it offers
   Nanos clock_offset = 0;     // its monotonic clock minus the coordinator's
   Nanos round_trip = 0;       // of the clock probe the offset came from
+  std::uint64_t open_files = 0;  // what its Workers may open; 0: not known (this process checks its own)
 };
 
 // The DriverActor's view of its load-driver hosts. Without --load-driver-hosts it is this
@@ -34,7 +35,7 @@ class LoadDriverPool {
  public:
   using Failed = std::function<void(const std::string& reason)>;
 
-  LoadDriverPool(caf::event_based_actor* self, const LoadDriverConfig& config, std::uint32_t local_workers);
+  LoadDriverPool(caf::event_based_actor* self, LoadDriverConfig config, std::uint32_t local_workers);
 
   // Calls `ready` once every daemon is connected, or `failed` once, naming the host.
   void connect(std::function<void()> ready, Failed failed);
@@ -58,7 +59,8 @@ class LoadDriverPool {
   [[nodiscard]] std::string connect_hint(const std::string& problem) const;
 
   caf::event_based_actor* self_;
-  const LoadDriverConfig& config_;
+  const LoadDriverConfig config_;
+  std::vector<std::string> nonces_;  // per host: what its daemon proves the secret with
   std::vector<LoadDriverHost> hosts_;
   std::size_t connected_ = 0;
   bool failed_ = false;

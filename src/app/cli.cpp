@@ -112,8 +112,9 @@ void parse_load_driver_options(const std::string& hosts, const std::string& secr
                                LoadDriverConfig& drivers) {
   bool tls = !drivers.tls_certificate.empty() || !drivers.tls_key.empty() || !drivers.tls_ca_file.empty();
   if (hosts.empty()) {
-    if (tls || !secret_file.empty())
-      throw RallyError("--load-driver-secret-file and --load-driver-tls-* go with --load-driver-hosts");
+    if (tls || !secret_file.empty() || on_loss != "abort")
+      throw RallyError(
+          "--load-driver-secret-file, --load-driver-tls-* and --on-load-driver-loss go with --load-driver-hosts");
     return;
   }
   for (std::size_t start = 0; start <= hosts.size();) {

@@ -45,12 +45,38 @@ Driver::Driver(DriverTarget& target, const RaceConfig& config, const track::Trac
       challenge_(track.find_challenge(config.challenge)),
       hosts_(std::move(hosts)),
       track_(track) {
-  for (auto& h : hosts_) h.workers = std::max<std::size_t>(h.workers, 1);
+  for (auto& h : hosts_) {
+    h.workers = std::max<std::size_t>(h.workers, 1);
+    start_lead_ = std::max(start_lead_, h.round_trip);
+  }
 }
 
 void Driver::prepare_benchmark() {
   phase_ = Phase::preparing;
   for (const auto& host : hosts_) target_.prepare_track(host.name);
+}
+
+bool Driver::check_open_files() {
+  constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
+  for (const auto& host : hosts_) {
+    if (host.open_files == 0) continue;
+    std::size_t most = 0;
+    for (std::size_t step = 0; step < allocation_->steps(); ++step) {
+      std::size_t clients = 0;
+      for (std::uint32_t w = 0; w < worker_host_.size(); ++w) {
+        if (worker_host_[w] == host.name) clients += allocation_->tasks_for(w, step).size();
+      }
+      most = std::max(most, clients);
+    }
+    if (most + reserve > host.open_files) {
+      fail("the challenge runs " + std::to_string(most) + " clients at once on " + host.name +
+           ", but its rally-daemon may open only " + std::to_string(host.open_files) +
+           " files (one socket per client, plus " + std::to_string(reserve) +
+           "): raise the limit with ulimit -n where the daemon starts");
+      return false;
+    }
+  }
+  return true;
 }
 
 const std::string& Driver::host_of_worker(std::uint32_t worker_id) const {
@@ -103,6 +129,7 @@ void Driver::start_benchmark(Nanos now) {
   worker_last_seen_.assign(workers, now);
   worker_gone_.assign(workers, false);
   awaited_join_point_ = 0;
+  if (!check_open_files()) return;
   for (std::uint32_t w = 0; w < workers; ++w) target_.create_worker(w, worker_host_[w]);
   for (std::uint32_t w = 0; w < workers; ++w) target_.start_worker(w, allocation_->tasks_for(w));
 }
@@ -139,7 +166,7 @@ void Driver::advance(std::int64_t join_point, Nanos now) {
   }
   current_step_ = static_cast<std::uint32_t>(join_point);
   awaited_join_point_ = join_point + 1;
-  step_start_ = now;
+  step_start_ = now + start_lead_;
   task_done_on_.clear();
   step_completing_ = false;
   board_.emplace(track_, challenge_.schedule.at(current_step_), current_step_, now);
@@ -188,17 +215,21 @@ void Driver::task_finished_on_worker(std::uint32_t worker_id, std::uint32_t step
   if (phase_ != Phase::running || step != current_step_ || step_completing_) return;
   const auto& s = challenge_.schedule.at(step);
   if (task >= s.tasks.size() || !s.completes_step(s.tasks[task].name)) return;
-  auto& done_on = task_done_on_[task];
-  done_on.insert(worker_id);
-  // Done when every Worker that runs a client of the task has reported it.
+  task_done_on_[task].insert(worker_id);
+  complete_step_if_done(task);
+}
+
+void Driver::complete_step_if_done(std::uint32_t task) {
+  // Done when every racing Worker that runs a client of the task has reported it.
+  const auto done_on = task_done_on_.find(task);
   for (std::uint32_t w = 0; w < allocation_->workers(); ++w) {
-    auto tasks = allocation_->tasks_for(w, step);
+    auto tasks = allocation_->tasks_for(w, current_step_);
     bool runs_it = std::any_of(tasks.begin(), tasks.end(), [&](const ClientTask& ct) { return ct.task == task; });
-    if (runs_it && racing(w) && !done_on.count(w)) return;
+    if (runs_it && racing(w) && (done_on == task_done_on_.end() || !done_on->second.count(w))) return;
   }
   step_completing_ = true;
   for (std::uint32_t w = 0; w < worker_join_point_.size(); ++w) {
-    if (racing(w)) target_.complete_current_task(w, step);
+    if (racing(w)) target_.complete_current_task(w, current_step_);
   }
 }
 
@@ -275,6 +306,13 @@ void Driver::host_lost(const std::string& host, const std::string& reason, Nanos
   }
   target_.on_degraded(what + "; the race went on with " + std::to_string(remaining) + " of " +
                       std::to_string(worker_host_.size()) + " Workers");
+  // A completed-by task may now be done everywhere it still runs, or run nowhere.
+  if (awaited_join_point_ > 0 && !step_completing_) {
+    const auto& step = challenge_.schedule.at(current_step_);
+    for (std::uint32_t t = 0; t < step.tasks.size() && !step_completing_; ++t) {
+      if (step.completes_step(step.tasks[t].name)) complete_step_if_done(t);
+    }
+  }
   // The lost Workers' clients are gone: what they were due to do is not done.
   advance(awaited_join_point_, now);
 }

@@ -92,18 +92,21 @@ metrics::RaceReport BenchmarkCoordinator::race_report(const std::string& status)
 }
 
 int BenchmarkCoordinator::on_benchmark_complete() {
-  auto report = race_report("success");
+  // A race that lost a load-driver host finished, but with less load than asked for.
+  const std::string status = degraded_.empty() ? "success" : "degraded";
+  auto report = race_report(status);
   auto options = metrics::report_options(config_.report);
   out_ << metrics::final_score_banner() << metrics::render_report(report, "markdown", options) << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
     write_file_atomically(config_.report_file, metrics::render_report(report, config_.report_format, options));
   }
-  auto path = store_race("success", "");
+  auto path = store_race(status, "");
   out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";
   metrics_store_.publish(report, config_, out_, err_);
   int code = check_baseline();
-  out_ << "\n----------------------------------\n[INFO] " << (code == exit_success ? "SUCCESS" : "REGRESSION")
+  out_ << "\n----------------------------------\n[INFO] "
+       << (code != exit_success ? "REGRESSION" : degraded_.empty() ? "SUCCESS" : "SUCCESS (DEGRADED)")
        << "\n----------------------------------\n";
   out_.flush();
   return code;
@@ -113,6 +116,11 @@ int BenchmarkCoordinator::check_baseline() {
   const auto& report = config_.report;
   if (report.baseline.empty() || report.fail_on_regression.empty()) return exit_success;
   auto baseline = metrics::RaceStore(config_.races_dir).load(report.baseline);
+  if (baseline.status != "success")
+    err_ << "[WARNING] the baseline race [" << report.baseline << "] is " << baseline.status
+         << ": its numbers may not stand for the load its track asks for.\n";
+  if (!degraded_.empty())
+    err_ << "[WARNING] this race is degraded (a load-driver host was lost): a regression may be the lost load.\n";
   auto comparison = metrics::compare_results(baseline.results, results_);
   auto thresholds = metrics::parse_regression_thresholds(report.fail_on_regression);
   for (const auto& metric : metrics::unchecked_metrics(comparison, thresholds)) {

@@ -2,6 +2,7 @@
 processes with their own HOME), a coordinator, and the real node. Every daemon is stopped
 by PID at the end of its test."""
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -165,6 +166,43 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
         self.assertEqual(a.threads(), threads_before)
         self.assertIsNone(a.proc.poll())
 
+    def test_a_frozen_daemon_ends_the_race_within_5_seconds_naming_it(self):
+        # SIGSTOP: the connection stays open and silent; heartbeats find it out.
+        a, b = self.two_daemons()
+        coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}"))
+        try:
+            self.wait_for_indexing("tiny")
+            b.proc.send_signal(signal.SIGSTOP)
+            frozen = time.monotonic()
+            coordinator.wait(timeout=30)
+            took = time.monotonic() - frozen
+        finally:
+            b.proc.send_signal(signal.SIGCONT)
+            if coordinator.poll() is None:
+                coordinator.kill()
+                coordinator.wait()
+        stderr = self.coordinator_stderr()
+        self.assertEqual(coordinator.returncode, 64, stderr)
+        self.assertLess(took, 5, stderr)
+        self.assertIn(f"load driver {b.address} was lost while running task 'index-append'", stderr)
+
+    def test_a_frozen_coordinator_makes_the_daemons_stop_within_10_seconds(self):
+        a, b = self.two_daemons()
+        coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}"))
+        try:
+            self.wait_for_indexing("tiny")
+            coordinator.send_signal(signal.SIGSTOP)
+            frozen = time.monotonic()
+            for daemon in (a, b):
+                daemon.wait_for_log("is gone (exit_reason(remote_link_unreachable))",
+                                    10 - (time.monotonic() - frozen))
+            settled = index_total("tiny")
+            time.sleep(2)
+            self.assertEqual(index_total("tiny"), settled)
+        finally:
+            coordinator.kill()
+            coordinator.wait()
+
     def test_a_killed_coordinator_makes_the_daemons_stop_within_10_seconds_and_serve_the_next_race(self):
         a, b = self.two_daemons()
         coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}"))
@@ -175,9 +213,8 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
             coordinator.wait()
         killed = time.monotonic()
         for daemon in (a, b):
-            daemon.wait_for_log("the coordinator at", 10)
+            daemon.wait_for_log("is gone (exit_reason(remote_link_unreachable))", 10)
             daemon.wait_for_log("ready for the next race", 10 - (time.monotonic() - killed))
-            self.assertIn("remote_link_unreachable", daemon.log())
         # The node's counter stands still: no Worker sends anything any more.
         settled = index_total("tiny")
         time.sleep(2)
@@ -296,8 +333,10 @@ class TlsTest(DaemonTestCase, unittest.TestCase):
             self.assertEqual(refused.returncode, 64)
             self.assertIn(f"load driver {a.address}: cannot connect (", refused.stderr)
         self.assertIn("it may want TLS", plain.stderr)
-        self.assertEqual(a.log().count("refused a connection from 127.0.0.1:"), 2, a.log())
-        self.assertIn("certificate verify failed", a.log())
+        # The coordinator's own check and CAF's connect may each be refused.
+        self.assertGreaterEqual(a.log().count("refused a connection from 127.0.0.1:"), 2, a.log())
+        self.assertIn("wrong version number", a.log())  # the plain coordinator
+        self.assertIn("certificate verify failed", a.log())  # the one with the other CA's certificate
         self.assertEqual(good.returncode, 0, good.stderr[-3000:])
         self.assertIn("logged in", a.log())
         http(cluster_address(), "POST", "/tiny/_refresh")
@@ -334,6 +373,7 @@ class DaemonOptionsTest(TempDirTestCase, unittest.TestCase):
             "--load-driver-hosts=127.0.0.2": "'127.0.0.2' has no port",
             "--load-driver-hosts=127.0.0.2:1900,127.0.0.2:1900": "127.0.0.2:1900 is given twice",
             "--load-driver-tls-ca-file=/nonexistent.pem": "go with --load-driver-hosts",
+            "--on-load-driver-loss=continue": "go with --load-driver-hosts",
         }
         for option, message in cases.items():
             with self.subTest(option=option):

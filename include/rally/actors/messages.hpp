@@ -126,12 +126,14 @@ inline constexpr std::uint32_t daemon_protocol = 1;
 struct DaemonHello {  // -> DaemonChallenge
   std::string version;
   std::uint32_t protocol = 0;
+  std::string nonce;  // for the daemon to prove the secret with (driver::daemon_proof)
 };
 struct DaemonChallenge {
   std::string refusal;  // why the daemon will not serve this coordinator; empty: go on
   std::string version;
   std::uint32_t protocol = 0;
-  std::string nonce;  // to prove the secret with: HMAC-SHA256(secret, nonce)
+  std::string nonce;  // for the coordinator to prove the secret with (driver::coordinator_proof)
+  std::string proof;  // the daemon's, of the coordinator's nonce; empty when it has no secret
 };
 struct DaemonLogin {  // -> DaemonWelcome
   std::string proof;
@@ -141,6 +143,7 @@ struct DaemonWelcome {
   std::string hostname;
   std::uint32_t cpus = 0;
   std::uint32_t workers = 0;  // Workers the daemon offers (its --workers, else its CPUs)
+  std::uint64_t open_files = 0;  // files its process may open: a socket per client
 };
 struct ClockProbe {};  // -> ClockReading
 struct ClockReading {
@@ -304,11 +307,11 @@ typename Inspector::result_type inspect(Inspector& f, BenchmarkDegraded& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DaemonHello& x) {
-  return f(caf::meta::type_name("DaemonHello"), x.version, x.protocol);
+  return f(caf::meta::type_name("DaemonHello"), x.version, x.protocol, x.nonce);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DaemonChallenge& x) {
-  return f(caf::meta::type_name("DaemonChallenge"), x.refusal, x.version, x.protocol, x.nonce);
+  return f(caf::meta::type_name("DaemonChallenge"), x.refusal, x.version, x.protocol, x.nonce, x.proof);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DaemonLogin& x) {
@@ -316,7 +319,7 @@ typename Inspector::result_type inspect(Inspector& f, DaemonLogin& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DaemonWelcome& x) {
-  return f(caf::meta::type_name("DaemonWelcome"), x.refusal, x.hostname, x.cpus, x.workers);
+  return f(caf::meta::type_name("DaemonWelcome"), x.refusal, x.hostname, x.cpus, x.workers, x.open_files);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ClockReading& x) {

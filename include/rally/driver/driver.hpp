@@ -46,6 +46,8 @@ struct HostCapacity {
   std::string name;
   std::size_t workers = 1;
   Nanos clock_offset = 0;
+  Nanos round_trip = 0;          // to the host: start times are set this far ahead, so they are not past on arrival
+  std::uint64_t open_files = 0;  // the files its Workers may open (one socket per client); 0: not checked here
 };
 
 // Which host each Worker runs on: hosts take Workers in proportion to their capacity,
@@ -77,6 +79,7 @@ class Driver {
   // it and what ran, or, with continue_on_host_loss while running, goes on without its Workers.
   void host_lost(const std::string& host, const std::string& reason, Nanos now);
   [[nodiscard]] const std::string& host_of_worker(std::uint32_t worker_id) const;
+  [[nodiscard]] bool host_is_lost(const std::string& host) const { return lost_hosts_.count(host) > 0; }
 
   [[nodiscard]] bool finished() const { return phase_ == Phase::done; }
   [[nodiscard]] const Allocation* allocation() const { return allocation_ ? &*allocation_ : nullptr; }
@@ -86,6 +89,10 @@ class Driver {
   enum class Phase { idle, preparing, prepared, running, done };
 
   void fail(const std::string& reason);
+  // Every host may open a socket per client it runs; else the race fails now, naming it.
+  bool check_open_files();
+  // completed-by: ends the step once `task` is done on every racing Worker that runs it.
+  void complete_step_if_done(std::uint32_t task);
   // Moves on once every Worker still racing reached `join_point`.
   void advance(std::int64_t join_point, Nanos now);
   void finish_step(std::uint32_t step);
@@ -103,6 +110,7 @@ class Driver {
   std::vector<bool> worker_gone_;         // on a lost host (continue_on_host_loss)
   std::set<std::string> lost_hosts_;
   std::int64_t awaited_join_point_ = 0;
+  Nanos start_lead_ = 0;
   std::size_t hosts_prepared_ = 0;
   Phase phase_ = Phase::idle;
   std::optional<Allocation> allocation_;

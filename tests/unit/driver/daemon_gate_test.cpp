@@ -16,7 +16,7 @@ TEST(DaemonGate, AdmitsTheCoordinatorThatProvesTheSecret) {
   auto challenge = gate.hello("node-a", "1.2.3", 1);
   ASSERT_EQ(challenge.refusal, "");
   EXPECT_EQ(challenge.nonce.size(), 64u);
-  EXPECT_EQ(gate.login("node-a", secret_proof("a-secret-of-some-length", challenge.nonce)), "");
+  EXPECT_EQ(gate.login("node-a", coordinator_proof("a-secret-of-some-length", challenge.nonce)), "");
   EXPECT_TRUE(gate.admitted("node-a"));
   EXPECT_FALSE(gate.admitted("node-b"));
 }
@@ -24,7 +24,7 @@ TEST(DaemonGate, AdmitsTheCoordinatorThatProvesTheSecret) {
 TEST(DaemonGate, RefusesAWrongSecret) {
   DaemonGate gate(identity("a-secret-of-some-length"));
   auto challenge = gate.hello("node-a", "1.2.3", 1);
-  EXPECT_EQ(gate.login("node-a", secret_proof("another-secret-entirely", challenge.nonce)), "wrong secret");
+  EXPECT_EQ(gate.login("node-a", coordinator_proof("another-secret-entirely", challenge.nonce)), "wrong secret");
   EXPECT_FALSE(gate.admitted("node-a"));
   EXPECT_EQ(gate.owner(), std::nullopt);
 }
@@ -32,7 +32,7 @@ TEST(DaemonGate, RefusesAWrongSecret) {
 TEST(DaemonGate, ANonceProvesOneLoginOnly) {
   DaemonGate gate(identity("a-secret-of-some-length"));
   auto challenge = gate.hello("node-a", "1.2.3", 1);
-  auto proof = secret_proof("a-secret-of-some-length", challenge.nonce);
+  auto proof = coordinator_proof("a-secret-of-some-length", challenge.nonce);
   EXPECT_EQ(gate.login("node-a", proof), "");
   gate.end_session();
   // Replaying the same proof later does not log in again.
@@ -43,7 +43,7 @@ TEST(DaemonGate, AProofForAnotherPeersNonceFails) {
   DaemonGate gate(identity("a-secret-of-some-length"));
   auto a = gate.hello("node-a", "1.2.3", 1);
   gate.hello("node-b", "1.2.3", 1);
-  EXPECT_EQ(gate.login("node-b", secret_proof("a-secret-of-some-length", a.nonce)), "wrong secret");
+  EXPECT_EQ(gate.login("node-b", coordinator_proof("a-secret-of-some-length", a.nonce)), "wrong secret");
 }
 
 TEST(DaemonGate, RefusesAnotherVersionOrProtocolBeforeAnyNonce) {
@@ -73,12 +73,29 @@ TEST(DaemonGate, ServesOneCoordinatorAtATimeAndIsFreeWhenItsSessionEnds) {
   EXPECT_TRUE(gate.admitted("node-b"));
 }
 
+TEST(DaemonGate, TheDaemonProvesTheSecretToo) {
+  DaemonGate gate(identity("a-secret-of-some-length"));
+  auto challenge = gate.hello("node-a", "1.2.3", 1, "coordinator-nonce");
+  EXPECT_EQ(challenge.proof, daemon_proof("a-secret-of-some-length", "coordinator-nonce"));
+  // The labels differ: neither side's proof passes for the other's.
+  EXPECT_NE(daemon_proof("a-secret-of-some-length", "n"), coordinator_proof("a-secret-of-some-length", "n"));
+  DaemonGate open(identity(""));
+  EXPECT_EQ(open.hello("node-a", "1.2.3", 1, "coordinator-nonce").proof, "") << "no secret, nothing to prove";
+}
+
+TEST(DaemonGate, TheSameCoordinatorCannotLogInTwice) {
+  DaemonGate gate(identity(""));
+  gate.hello("node-a", "1.2.3", 1);
+  ASSERT_EQ(gate.login("node-a", ""), "");
+  EXPECT_NE(gate.hello("node-a", "1.2.3", 1).refusal.find("is the daemon listed twice?"), std::string::npos);
+}
+
 TEST(DaemonGate, PendingNoncesAreBounded) {
   DaemonGate gate(identity("a-secret-of-some-length"));
   auto first = gate.hello("node-0", "1.2.3", 1);
-  for (int i = 1; i <= 100; ++i) gate.hello("node-" + std::to_string(i), "1.2.3", 1);
+  for (int i = 1; i <= 300; ++i) gate.hello("node-" + std::to_string(i), "1.2.3", 1);
   // The oldest nonce was dropped to make room: its login needs a new hello.
-  EXPECT_EQ(gate.login("node-0", secret_proof("a-secret-of-some-length", first.nonce)), "no hello came first");
+  EXPECT_EQ(gate.login("node-0", coordinator_proof("a-secret-of-some-length", first.nonce)), "no hello came first");
 }
 
 }  // namespace

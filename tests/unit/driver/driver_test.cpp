@@ -282,6 +282,53 @@ TEST_F(DistributedDriverTest, StartTimesGoOutOnEachHostsClockAndSampleTimesComeB
   EXPECT_EQ(target_.finished[0].requests, 20u);
 }
 
+TEST_F(DistributedDriverTest, WithContinueACompletedByStepEndsWhenItsCompletingTaskRanOnlyOnTheLostHost) {
+  config_.load_drivers.continue_on_host_loss = true;
+  // "done" has one client (Worker 0, on h1), "background" two (Workers 1 on h2 and 0 on h1).
+  track::Step step({task("done", 1), task("background", 2)}, "done");
+  track_ = track_with({step});
+  driver_ = std::make_unique<Driver>(target_, config_, track_, std::vector<HostCapacity>{{"h1", 1}, {"h2", 1}});
+  driver_->prepare_benchmark();
+  driver_->track_prepared("h1");
+  driver_->track_prepared("h2");
+  driver_->start_benchmark(0);
+  driver_->joinpoint_reached(0, 0, 0);
+  driver_->joinpoint_reached(1, 0, 0);
+  ASSERT_EQ(driver_->host_of_worker(0), "h1");
+  driver_->host_lost("h1", "gone", 10);
+  // The completing task can never report: the step ends on the Workers that remain.
+  EXPECT_EQ(count(target_.calls, "complete 1 step 0"), 1u);
+  EXPECT_EQ(count(target_.calls, "complete 0 step 0"), 0u);
+}
+
+TEST_F(DistributedDriverTest, AHostThatCannotOpenASocketPerClientFailsTheRaceNamingIt) {
+  track_ = track_with({{{task("a", 300)}}});
+  driver_ = std::make_unique<Driver>(target_, config_, track_,
+                                     std::vector<HostCapacity>{{"h1", 1, 0, 0, 100'000}, {"h2", 1, 0, 0, 300}});
+  driver_->prepare_benchmark();
+  driver_->track_prepared("h1");
+  driver_->track_prepared("h2");
+  driver_->start_benchmark(0);
+  EXPECT_EQ(count(target_.calls, "create_worker"), 0u);
+  EXPECT_NE(target_.failure.find("150 clients at once on h2, but its rally-daemon may open only 300 files"),
+            std::string::npos)
+      << target_.failure;
+}
+
+TEST_F(DistributedDriverTest, StartTimesAreSetARoundTripAhead) {
+  track_ = track_with({{{task("a", 2)}}});
+  driver_ = std::make_unique<Driver>(target_, config_, track_,
+                                     std::vector<HostCapacity>{{"h1", 1, 0, 300}, {"h2", 1, 0, 500}});
+  driver_->prepare_benchmark();
+  driver_->track_prepared("h1");
+  driver_->track_prepared("h2");
+  driver_->start_benchmark(0);
+  driver_->joinpoint_reached(0, 0, 1000);
+  driver_->joinpoint_reached(1, 0, 1000);
+  EXPECT_EQ(count(target_.calls, "drive 0 step 0 at 1500"), 1u);
+  EXPECT_EQ(count(target_.calls, "drive 1 step 0 at 1500"), 1u);
+}
+
 TEST_F(DistributedDriverTest, LosingTheLastHostFailsEvenWithContinue) {
   config_.load_drivers.continue_on_host_loss = true;
   start_on_two_hosts({{{task("a", 2)}}});
