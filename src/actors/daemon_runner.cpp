@@ -1,9 +1,5 @@
 #include "rally/actors/daemon_runner.hpp"
 
-#include <arpa/inet.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -21,6 +17,9 @@
 
 #include "daemon_actor.hpp"
 #include "system_config.hpp"
+#include <arpa/inet.h>
+#include <signal.h>
+#include <unistd.h>
 
 namespace rally::actors {
 

@@ -39,7 +39,9 @@ LoadDriverPool::LoadDriverPool(caf::event_based_actor* self, LoadDriverConfig co
   }
 }
 
-std::chrono::milliseconds LoadDriverPool::timeout() const { return std::chrono::milliseconds(config_.connect_timeout_ms); }
+std::chrono::milliseconds LoadDriverPool::timeout() const {
+  return std::chrono::milliseconds(config_.connect_timeout_ms);
+}
 
 void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
   ready_ = std::move(ready);
@@ -51,8 +53,8 @@ void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
   // A bounded check first (this actor is detached: a short block is its own): CAF's connect
   // has no timeout of its own for a peer that accepts and never answers.
   for (std::size_t i = 0; i < hosts_.size(); ++i) {
-    auto problem = client::check_reachable(
-        config_.hosts[i], {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());
+    auto problem = client::check_reachable(config_.hosts[i],
+                                           {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());
     if (!problem.empty()) {
       fail(i, "cannot connect (" + problem + "): " + connect_hint(problem));
       return;
@@ -117,7 +119,8 @@ void LoadDriverPool::hello(std::size_t index) {
                               std::string(version) + ": install the same version on every host");
               return;
             }
-            auto proof = config_.secret.empty() ? std::string() : driver::coordinator_proof(config_.secret, challenge.nonce);
+            auto proof =
+                config_.secret.empty() ? std::string() : driver::coordinator_proof(config_.secret, challenge.nonce);
             self_->request(daemon, timeout(), DaemonLogin{proof})
                 .then(
                     [this, index, daemon_proof = challenge.proof](const DaemonWelcome& welcome) {

@@ -15,14 +15,14 @@ namespace rally::actors {
 
 // A host that runs Workers: a rally-daemon, or this process.
 struct LoadDriverHost {
-  std::string name;  // "127.0.0.2:1900"; "localhost" for this process
+  std::string name;   // "127.0.0.2:1900"; "localhost" for this process
   caf::actor daemon;  // its DaemonActor; none for this process
   std::string version;
   std::string hostname;
   std::uint32_t cpus = 0;
-  std::uint32_t workers = 0;  // Workers it offers
-  Nanos clock_offset = 0;     // its monotonic clock minus the coordinator's
-  Nanos round_trip = 0;       // of the clock probe the offset came from
+  std::uint32_t workers = 0;     // Workers it offers
+  Nanos clock_offset = 0;        // its monotonic clock minus the coordinator's
+  Nanos round_trip = 0;          // of the clock probe the offset came from
   std::uint64_t open_files = 0;  // what its Workers may open; 0: not known (this process checks its own)
 };
 
@@ -39,8 +39,7 @@ class LoadDriverPool {
 
   // Calls `ready` once every daemon is connected, or `failed` once, naming the host.
   void connect(std::function<void()> ready, Failed failed);
-  void spawn(const std::string& host, const std::string& type, std::function<void(caf::actor)> spawned,
-             Failed failed);
+  void spawn(const std::string& host, const std::string& type, std::function<void(caf::actor)> spawned, Failed failed);
 
   [[nodiscard]] const std::vector<LoadDriverHost>& hosts() const { return hosts_; }
   [[nodiscard]] bool distributed() const { return !config_.hosts.empty(); }

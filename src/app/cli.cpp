@@ -334,8 +334,9 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
       (void)metrics::parse_regression_thresholds(config.report.fail_on_regression);
     parse_load_driver_options(load_driver_hosts, load_driver_secret_file, on_load_driver_loss, drivers);
     if (!drivers.hosts.empty() && config.worker_count > 0)
-      throw RallyError("--worker-count is for Workers in this process: with --load-driver-hosts, each daemon's "
-                       "--workers says how many it runs");
+      throw RallyError(
+          "--worker-count is for Workers in this process: with --load-driver-hosts, each daemon's "
+          "--workers says how many it runs");
   } catch (const RallyError& e) {
     std::cerr << "[ERROR] " << e.what() << "\n";
     return exit_error;

@@ -1,5 +1,3 @@
-#include <signal.h>
-
 #include <cstdlib>
 #include <iostream>
 
@@ -12,6 +10,7 @@
 #include "rally/version.hpp"
 
 #include "tls_refusals.hpp"
+#include <signal.h>
 
 // rally-daemon: hosts Workers (and track preparation) for a coordinator's race on this
 // load-driver host. docs/distributed.md tells how to run it.
@@ -23,14 +22,16 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  CLI::App app{"rally-daemon: runs a rally coordinator's Workers on this load-driver host. One race at a time; "
-               "stop it with SIGINT or SIGTERM.",
-               "rally-daemon"};
+  CLI::App app{
+      "rally-daemon: runs a rally coordinator's Workers on this load-driver host. One race at a time; "
+      "stop it with SIGINT or SIGTERM.",
+      "rally-daemon"};
   bool show_version = false;
   std::string listen = "127.0.0.1:1900";
   std::string secret_file;
   const char* home = std::getenv("HOME");
-  std::string log_file = std::string(home != nullptr && *home != '\0' ? home : "/tmp") + "/.rally/logs/rally-daemon.log";
+  std::string log_file =
+      std::string(home != nullptr && *home != '\0' ? home : "/tmp") + "/.rally/logs/rally-daemon.log";
   rally::actors::DaemonOptions options;
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_option("--listen", listen,

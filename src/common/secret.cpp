@@ -1,18 +1,17 @@
 #include "rally/common/secret.hpp"
 
-#include <sys/stat.h>
-
 #include <array>
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
+#include "rally/common/errors.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-
-#include "rally/common/errors.hpp"
+#include <sys/stat.h>
 
 namespace rally {
 

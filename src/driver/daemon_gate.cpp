@@ -30,8 +30,9 @@ DaemonGate::Challenge DaemonGate::hello(const std::string& peer, const std::stri
   if (nonces_.size() >= max_pending) nonces_.pop_front();
   auto nonce = random_nonce();
   nonces_.emplace_back(peer, nonce);
-  auto proof = identity_.secret.empty() || coordinator_nonce.empty() ? std::string()
-                                                                     : daemon_proof(identity_.secret, coordinator_nonce);
+  auto proof = identity_.secret.empty() || coordinator_nonce.empty()
+                   ? std::string()
+                   : daemon_proof(identity_.secret, coordinator_nonce);
   return {"", nonce, proof};
 }
 
@@ -40,7 +41,8 @@ std::string DaemonGate::login(const std::string& peer, const std::string& proof)
   if (it == nonces_.end()) return "no hello came first";
   auto nonce = it->second;
   nonces_.erase(it);  // a nonce proves one login, never two
-  if (owner_) return owner_ == peer ? "this coordinator is logged in already" : "busy: it serves another coordinator's race";
+  if (owner_)
+    return owner_ == peer ? "this coordinator is logged in already" : "busy: it serves another coordinator's race";
   if (!identity_.secret.empty() && !constant_time_equal(proof, coordinator_proof(identity_.secret, nonce)))
     return "wrong secret";
   owner_ = peer;

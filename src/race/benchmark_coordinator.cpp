@@ -106,7 +106,9 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   metrics_store_.publish(report, config_, out_, err_);
   int code = check_baseline();
   out_ << "\n----------------------------------\n[INFO] "
-       << (code != exit_success ? "REGRESSION" : degraded_.empty() ? "SUCCESS" : "SUCCESS (DEGRADED)")
+       << (code != exit_success ? "REGRESSION"
+           : degraded_.empty()  ? "SUCCESS"
+                                : "SUCCESS (DEGRADED)")
        << "\n----------------------------------\n";
   out_.flush();
   return code;

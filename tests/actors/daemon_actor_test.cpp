@@ -2,6 +2,8 @@
 // that its actors stop when it goes. (The network between them is tested end to end in
 // tests/integration/test_distributed.py.)
 
+#include "actors/daemon_actor.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,12 +14,12 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
-#include "actors/daemon_actor.hpp"
-#include "actors/system_config.hpp"
 #include "rally/actors/daemon_runner.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/common/secret.hpp"
+
+#include "actors/system_config.hpp"
 
 namespace rally::actors {
 namespace {
@@ -187,8 +189,7 @@ TEST(DaemonOptions, ANonLoopbackAddressNeedsTlsAndASecretOrInsecure) {
     check_daemon_options(partial);
     FAIL() << "TLS without a key and CA was accepted";
   } catch (const RallyError& e) {
-    EXPECT_NE(std::string(e.what()).find("--tls-certificate, --tls-key and --tls-ca-file together"),
-              std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("--tls-certificate, --tls-key and --tls-ca-file together"), std::string::npos);
   }
 }
 

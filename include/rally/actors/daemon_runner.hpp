@@ -16,7 +16,7 @@ struct DaemonOptions {
   std::string tls_key;
   std::string tls_ca_file;
   bool insecure = false;
-  std::uint32_t workers = 0;       // Workers offered to a race; 0: one per CPU
+  std::uint32_t workers = 0;      // Workers offered to a race; 0: one per CPU
   std::string advertise_version;  // tests only: the version told to coordinators
 };
 

@@ -142,7 +142,7 @@ struct DaemonWelcome {
   std::string refusal;  // empty: admitted
   std::string hostname;
   std::uint32_t cpus = 0;
-  std::uint32_t workers = 0;  // Workers the daemon offers (its --workers, else its CPUs)
+  std::uint32_t workers = 0;     // Workers the daemon offers (its --workers, else its CPUs)
   std::uint64_t open_files = 0;  // files its process may open: a socket per client
 };
 struct ClockProbe {};  // -> ClockReading

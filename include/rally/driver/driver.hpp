@@ -107,7 +107,7 @@ class Driver {
   std::vector<HostCapacity> hosts_;
   std::vector<std::string> worker_host_;  // per Worker
   std::vector<Nanos> worker_clock_offset_;
-  std::vector<bool> worker_gone_;         // on a lost host (continue_on_host_loss)
+  std::vector<bool> worker_gone_;  // on a lost host (continue_on_host_loss)
   std::set<std::string> lost_hosts_;
   std::int64_t awaited_join_point_ = 0;
   Nanos start_lead_ = 0;

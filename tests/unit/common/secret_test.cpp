@@ -1,14 +1,14 @@
 #include "rally/common/secret.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "rally/common/errors.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace rally {
 namespace {
@@ -41,7 +41,8 @@ class SecretFile : public ::testing::Test {
     return path_;
   }
   void TearDown() override { std::filesystem::remove(path_); }
-  std::string path_ = (std::filesystem::temp_directory_path() / ("rally-secret-" + std::to_string(::getpid()))).string();
+  std::string path_ =
+      (std::filesystem::temp_directory_path() / ("rally-secret-" + std::to_string(::getpid()))).string();
 };
 
 TEST_F(SecretFile, ReadsTheSecretWithoutTrailingNewline) {

@@ -7,9 +7,7 @@
 namespace rally::driver {
 namespace {
 
-DaemonIdentity identity(std::string secret) {
-  return DaemonIdentity{"1.2.3", 1, std::move(secret), "loadgen-1", 8, 8};
-}
+DaemonIdentity identity(std::string secret) { return DaemonIdentity{"1.2.3", 1, std::move(secret), "loadgen-1", 8, 8}; }
 
 TEST(DaemonGate, AdmitsTheCoordinatorThatProvesTheSecret) {
   DaemonGate gate(identity("a-secret-of-some-length"));

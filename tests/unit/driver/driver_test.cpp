@@ -249,8 +249,8 @@ TEST_F(DistributedDriverTest, WithContinueTheRaceGoesOnWithoutTheLostHost) {
 TEST_F(DistributedDriverTest, StartTimesGoOutOnEachHostsClockAndSampleTimesComeBackOnOurs) {
   track_ = track_with({{{task("a", 2)}}});
   const Nanos offset = 7 * ns_per_s;  // h2's monotonic clock runs 7 s ahead of ours
-  driver_ = std::make_unique<Driver>(target_, config_, track_,
-                                     std::vector<HostCapacity>{{"h1", 1, 0}, {"h2", 1, offset}});
+  driver_ =
+      std::make_unique<Driver>(target_, config_, track_, std::vector<HostCapacity>{{"h1", 1, 0}, {"h2", 1, offset}});
   driver_->prepare_benchmark();
   driver_->track_prepared("h1");
   driver_->track_prepared("h2");
