@@ -82,6 +82,26 @@ class DaemonTestCase(TempDirTestCase):
 
 
 class DistributedTest(DaemonTestCase, unittest.TestCase):
+    def seconds_to_end(self, coordinator, hurt):
+        """Once indexing runs, calls `hurt`; returns the seconds until the coordinator exits."""
+        try:
+            self.wait_for_indexing("tiny")
+            hurt()
+            hurt_at = time.monotonic()
+            coordinator.wait(timeout=60)
+            return time.monotonic() - hurt_at
+        finally:
+            if coordinator.poll() is None:
+                coordinator.kill()
+                coordinator.wait()
+
+    def assert_load_stopped(self):
+        """The node's counter stands still: no Worker sends anything any more."""
+        settled = index_total("tiny")
+        time.sleep(2)
+        self.assertEqual(index_total("tiny"), settled)
+        self.assertLess(settled, 1000)
+
     def test_the_tiny_track_on_two_daemons_indexes_the_corpus_once_and_merges_both_hosts(self):
         a, b = self.two_daemons()
         race_id = new_race_id()
@@ -139,16 +159,7 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
         race_id = new_race_id()
         coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}",
                                                       f"--race-id={race_id}"))
-        try:
-            self.wait_for_indexing("tiny")
-            b.kill()
-            killed = time.monotonic()
-            coordinator.wait(timeout=30)
-            took = time.monotonic() - killed
-        finally:
-            if coordinator.poll() is None:
-                coordinator.kill()
-                coordinator.wait()
+        took = self.seconds_to_end(coordinator, b.kill)
         stderr = self.coordinator_stderr()
         self.assertEqual(coordinator.returncode, 64, stderr)
         self.assertLess(took, 5, stderr)
@@ -171,16 +182,9 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
         a, b = self.two_daemons()
         coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}"))
         try:
-            self.wait_for_indexing("tiny")
-            b.proc.send_signal(signal.SIGSTOP)
-            frozen = time.monotonic()
-            coordinator.wait(timeout=30)
-            took = time.monotonic() - frozen
+            took = self.seconds_to_end(coordinator, lambda: b.proc.send_signal(signal.SIGSTOP))
         finally:
             b.proc.send_signal(signal.SIGCONT)
-            if coordinator.poll() is None:
-                coordinator.kill()
-                coordinator.wait()
         stderr = self.coordinator_stderr()
         self.assertEqual(coordinator.returncode, 64, stderr)
         self.assertLess(took, 5, stderr)
@@ -196,9 +200,7 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
             for daemon in (a, b):
                 daemon.wait_for_log("is gone (exit_reason(remote_link_unreachable))",
                                     10 - (time.monotonic() - frozen))
-            settled = index_total("tiny")
-            time.sleep(2)
-            self.assertEqual(index_total("tiny"), settled)
+            self.assert_load_stopped()
         finally:
             coordinator.kill()
             coordinator.wait()
@@ -215,11 +217,7 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
         for daemon in (a, b):
             daemon.wait_for_log("is gone (exit_reason(remote_link_unreachable))", 10)
             daemon.wait_for_log("ready for the next race", 10 - (time.monotonic() - killed))
-        # The node's counter stands still: no Worker sends anything any more.
-        settled = index_total("tiny")
-        time.sleep(2)
-        self.assertEqual(index_total("tiny"), settled)
-        self.assertLess(settled, 1000)
+        self.assert_load_stopped()
         run = self.rally(*self.race_args([a, b], f"--track-path={self.copy_track()}",
                                          "--include-tasks=delete-index,create-index,index-append"))
         self.assertEqual(run.returncode, 0, run.stderr[-3000:])
@@ -274,14 +272,7 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
         race_id = new_race_id()
         coordinator = self.start_race(*self.race_args([a, b], f"--track-path={self.slow_track()}",
                                                       f"--race-id={race_id}", "--on-load-driver-loss=continue"))
-        try:
-            self.wait_for_indexing("tiny")
-            b.kill()
-            coordinator.wait(timeout=60)
-        finally:
-            if coordinator.poll() is None:
-                coordinator.kill()
-                coordinator.wait()
+        self.seconds_to_end(coordinator, b.kill)
         stderr = self.coordinator_stderr()
         self.assertEqual(coordinator.returncode, 0, stderr)
         self.assertIn(f"[WARNING] load driver {b.address} was lost while running task 'index-append'", stderr)
