@@ -53,7 +53,14 @@ caf::behavior BenchmarkActor::make_behavior() {
         promise_ = make_response_promise();
         try {
           const auto& track = coordinator_.setup();
-          driver_ = spawn<DriverActor, caf::detached + caf::monitored>();
+          // Its blocking calls (the cluster probe and stats) get a thread of their own. Not with
+          // daemons: CAF 0.17 can keep a detached actor that talked to other nodes referenced
+          // past shutdown, and the actor system would wait for its thread forever; there the
+          // DriverActor is the only busy actor of this process, so a scheduler thread does.
+          if (config_.load_drivers.hosts.empty())
+            driver_ = spawn<DriverActor, caf::detached + caf::monitored>();
+          else
+            driver_ = spawn<DriverActor, caf::monitored>();
           trace("BenchmarkActor", "DriverActor", "PrepareBenchmark");
           send(driver_, PrepareBenchmark{config_, track.files});
         } catch (const std::exception& e) {

@@ -316,8 +316,10 @@ void DriverActor::show_progress(const std::vector<std::string>& lines, bool fina
 }
 
 void DriverActor::stop_children() {
-  for (auto& worker : workers_) {
-    if (!worker) continue;
+  for (std::uint32_t w = 0; w < workers_.size(); ++w) {
+    auto& worker = workers_[w];
+    // A lost host's Workers are gone with it: nothing to stop, nothing to tell its proxies.
+    if (!worker || (driver_ && driver_->host_is_lost(driver_->host_of_worker(w)))) continue;
     demonitor(worker);
     trace("DriverActor", "Worker", "ActorExitRequest");
     send_exit(worker, caf::exit_reason::user_shutdown);

@@ -50,8 +50,8 @@ void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
     ready_();
     return;
   }
-  // A bounded check first (this actor is detached: a short block is its own): CAF's connect
-  // has no timeout of its own for a peer that accepts and never answers.
+  // A bounded check first (blocking: with daemons, the DriverActor is this process's only busy
+  // actor): CAF's connect has no timeout of its own for a peer that accepts and never answers.
   for (std::size_t i = 0; i < hosts_.size(); ++i) {
     auto problem = client::check_reachable(config_.hosts[i],
                                            {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());

@@ -88,7 +88,10 @@ class DistributedTest(DaemonTestCase, unittest.TestCase):
             self.wait_for_indexing("tiny")
             hurt()
             hurt_at = time.monotonic()
-            coordinator.wait(timeout=60)
+            try:
+                coordinator.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.fail(f"the coordinator did not end within 60 s: {self.coordinator_stderr()[-3000:]}")
             return time.monotonic() - hurt_at
         finally:
             if coordinator.poll() is None:
