@@ -23,28 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 os.environ.setdefault("RALLY_SOURCE_DIR", os.path.abspath(os.path.join(HERE, "..")))
 
-from daemons import Daemon  # noqa: E402
-from support import RALLY, TINY_TRACK, cluster_address, edit_json, http  # noqa: E402
-
-
-def index_total():
-    status, stats = http(cluster_address(), "GET", "/tiny/_stats/indexing")
-    return stats["_all"]["total"]["indexing"]["index_total"] if status == 200 else 0
-
-
-def slow_track(root):
-    track = os.path.join(root, "slow")
-    shutil.copytree(TINY_TRACK, track)
-
-    def slow(doc):
-        for op in doc["operations"]:
-            if op["name"] == "index-append":
-                op["bulk-size"] = 10
-        doc["challenges"][0]["schedule"] = [
-            {"operation": "delete-index"}, {"operation": "create-index"},
-            {"operation": "index-append", "clients": 2, "target-throughput": 10}]
-    edit_json(os.path.join(track, "track.json"), slow)
-    return track
+from daemons import Daemon, index_total, slow_track  # noqa: E402
+from support import RALLY, cluster_address, http  # noqa: E402
 
 
 def round_of(scenario, root):
@@ -59,7 +39,7 @@ def round_of(scenario, root):
             stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ, HOME=home))
     try:
         deadline = time.monotonic() + 60
-        while index_total() == 0 and time.monotonic() < deadline:
+        while index_total("tiny") == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         if scenario.startswith("daemon"):
             b.proc.send_signal(signal.SIGKILL if scenario == "daemon-kill" else signal.SIGSTOP)

@@ -2,13 +2,38 @@
 HOME (a host of its own), found by the port it logs, stopped by PID."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
 
-from support import BIN_DIR
+from support import BIN_DIR, TINY_TRACK, cluster_address, edit_json, http
 
 RALLY_DAEMON = os.path.join(BIN_DIR, "rally-daemon")
+
+
+def index_total(index):
+    """Documents the node has indexed into `index` so far (0 when it does not exist)."""
+    status, stats = http(cluster_address(), "GET", f"/{index}/_stats/indexing")
+    return stats["_all"]["total"]["indexing"]["index_total"] if status == 200 else 0
+
+
+def slow_track(directory):
+    """tiny in `directory`/slow, indexing its 1,000 documents in 100 bulks at 10 bulks/s with
+    2 clients: ~10 s, long enough to hurt a race mid-bulk. Without offset tables, as a fresh
+    track would be."""
+    track = os.path.join(directory, "slow")
+    shutil.copytree(TINY_TRACK, track, ignore=shutil.ignore_patterns("*.offset"))
+
+    def slow(doc):
+        for op in doc["operations"]:
+            if op["name"] == "index-append":
+                op["bulk-size"] = 10
+        doc["challenges"][0]["schedule"] = [
+            {"operation": "delete-index"}, {"operation": "create-index"},
+            {"operation": "index-append", "clients": 2, "target-throughput": 10}]
+    edit_json(os.path.join(track, "track.json"), slow)
+    return track
 
 
 class Daemon:

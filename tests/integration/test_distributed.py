@@ -8,17 +8,11 @@ import subprocess
 import time
 import unittest
 
-from daemons import Daemon
-from support import (RALLY, SilentServer, TempDirTestCase, cluster_address, edit_json, free_port, http,
-                     new_race_id, op_metrics)
+from daemons import Daemon, index_total, slow_track
+from support import (RALLY, SilentServer, TempDirTestCase, cluster_address, free_port, http, new_race_id,
+                     op_metrics)
 
 SECRET = "a-secret-for-the-distributed-tests"
-
-
-def index_total(index):
-    """Documents the node has indexed into `index` so far (0 when it does not exist)."""
-    status, stats = http(cluster_address(), "GET", f"/{index}/_stats/indexing")
-    return stats["_all"]["total"]["indexing"]["index_total"] if status == 200 else 0
 
 
 class DaemonTestCase(TempDirTestCase):
@@ -46,18 +40,7 @@ class DaemonTestCase(TempDirTestCase):
                 "--load-driver-hosts=" + ",".join(d.address for d in daemons), *args]
 
     def slow_track(self):
-        """tiny, indexing its 1,000 documents in 100 bulks at 10 bulks/s with 2 clients: ~10 s."""
-        track = self.copy_track(name="slow")
-
-        def slow(doc):
-            for op in doc["operations"]:
-                if op["name"] == "index-append":
-                    op["bulk-size"] = 10
-            doc["challenges"][0]["schedule"] = [
-                {"operation": "delete-index"}, {"operation": "create-index"},
-                {"operation": "index-append", "clients": 2, "target-throughput": 10}]
-        edit_json(os.path.join(track, "track.json"), slow)
-        return track
+        return slow_track(self.tmp)
 
     def start_race(self, *args):
         """The coordinator as a process of its own, its output in files. No index of a race before."""
