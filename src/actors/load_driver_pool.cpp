@@ -52,11 +52,11 @@ void LoadDriverPool::connect(std::function<void()> ready, Failed failed) {
   }
   // A bounded check first (blocking: with daemons, the DriverActor is this process's only busy
   // actor): CAF's connect has no timeout of its own for a peer that accepts and never answers.
+  auto problems = client::check_reachable(config_.hosts,
+                                          {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());
   for (std::size_t i = 0; i < hosts_.size(); ++i) {
-    auto problem = client::check_reachable(config_.hosts[i],
-                                           {config_.tls_certificate, config_.tls_key, config_.tls_ca_file}, timeout());
-    if (!problem.empty()) {
-      fail(i, "cannot connect (" + problem + "): " + connect_hint(problem));
+    if (!problems[i].empty()) {
+      fail(i, "cannot connect (" + problems[i] + "): " + connect_hint(problems[i]));
       return;
     }
   }

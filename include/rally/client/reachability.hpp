@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "rally/common/host.hpp"
 
@@ -14,11 +15,12 @@ struct TlsIdentity {
   std::string ca_file;
 };
 
-// Connects to `target` and, with TLS, completes a handshake with `tls`, all within
-// `timeout`; then closes. Returns "" when that worked, else what failed. The coordinator
-// checks each rally-daemon this way before CAF connects: CAF's own connect has no timeout
-// for a peer that accepts and never answers, and a stuck TLS handshake would keep its
-// actor system from shutting down.
-std::string check_reachable(const HostPort& target, const TlsIdentity& tls, std::chrono::milliseconds timeout);
+// Connects to every target at once and, with TLS, completes a handshake with `tls`, all
+// within `timeout`; then closes. Returns per target "" when that worked, else what failed.
+// The coordinator checks its rally-daemons this way before CAF connects: CAF's own connect
+// has no timeout for a peer that accepts and never answers, and a stuck TLS handshake would
+// keep its actor system from shutting down.
+std::vector<std::string> check_reachable(const std::vector<HostPort>& targets, const TlsIdentity& tls,
+                                         std::chrono::milliseconds timeout);
 
 }  // namespace rally::client
