@@ -152,7 +152,7 @@ void DriverActor::on_prepare_benchmark(const PrepareBenchmark& msg) {
   config_ = msg.config;
   try {
     track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));
-    // Workers here hold the sockets; a daemon checks its own limit.
+    // Workers here hold the sockets; a daemon's limit is checked when Workers are placed.
     if (config_.load_drivers.hosts.empty()) check_open_file_limit(track_->find_challenge(config_.challenge));
     auto local_workers = config_.worker_count > 0 ? config_.worker_count : available_cpus();
     load_drivers_ =
