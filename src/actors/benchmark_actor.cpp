@@ -1,5 +1,6 @@
 #include "benchmark_actor.hpp"
 
+#include <csignal>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,9 @@ caf::behavior BenchmarkActor::make_behavior() {
       },
       [this](const BenchmarkFailure& msg) { finish(coordinator_.on_benchmark_failure(msg.reason)); },
       [this](const BenchmarkDegraded& msg) { coordinator_.on_degraded(msg.note); },
+      [this](interrupt_atom, int signal) {
+        if (!finished_) finish(coordinator_.on_interrupted(signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+      },
   };
 }
 

@@ -140,6 +140,20 @@ int BenchmarkCoordinator::check_baseline() {
   return exit_error;
 }
 
+int BenchmarkCoordinator::on_interrupted(const std::string& signal) {
+  err_ << "[INFO] The race was interrupted (" << signal << ").\n";
+  if (started_) {
+    try {
+      auto path = store_race("interrupted", "interrupted by " + signal);
+      err_ << "[INFO] The results so far are stored, marked interrupted, in " << path << "\n";
+    } catch (const std::exception& e) {
+      err_ << "[ERROR] " << e.what() << "\n";
+    }
+  }
+  err_.flush();
+  return exit_interrupted;
+}
+
 int BenchmarkCoordinator::on_benchmark_failure(const std::string& reason) {
   err_ << "[ERROR] Cannot race. " << reason << "\n";
   if (started_) {

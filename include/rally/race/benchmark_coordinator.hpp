@@ -43,6 +43,9 @@ class BenchmarkCoordinator {
   int on_benchmark_complete();
   // Reports the failure; stores the race marked failed if any load was sent.
   int on_benchmark_failure(const std::string& reason);
+  // SIGINT or SIGTERM: stores the results so far marked interrupted if any load was sent.
+  // Returns exit_interrupted (130).
+  int on_interrupted(const std::string& signal);
 
   [[nodiscard]] const std::vector<metrics::TaskResult>& results() const { return results_; }
 
