@@ -40,7 +40,9 @@ void add_search_meta(const nlohmann::json& response, bool first_page, nlohmann::
 // failed one makes the result failed and fatal. Only when client.assertions is set.
 void check_assertions(const track::Operation& op, ClientContext& client, OperationResult& result);
 
-// A request without a body (GET by default, or POST for actions such as force-merge).
-Outcome run_bodyless(const std::string& target, ClientContext& client, http::verb verb = http::verb::get);
+// A request without a body (GET by default, or POST for actions such as force-merge). The
+// target is taken by value: a coroutine keeps its parameters, and a caller may hand over a
+// temporary it returns the awaitable of (a reference would dangle by the first co_await).
+Outcome run_bodyless(std::string target, ClientContext& client, http::verb verb = http::verb::get);
 
 }  // namespace rally::client::detail
