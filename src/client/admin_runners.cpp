@@ -10,8 +10,7 @@
 
 namespace rally::client::detail {
 
-boost::asio::awaitable<OperationResult> run_bodyless(std::string target, ClientContext& client,
-                                                     http::verb verb) {
+boost::asio::awaitable<OperationResult> run_bodyless(std::string target, ClientContext& client, http::verb verb) {
   OperationResult result;
   set_request(client, verb, target);
   request_body(client).clear();
