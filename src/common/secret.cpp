@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/text.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -15,23 +16,11 @@
 
 namespace rally {
 
-namespace {
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 0xf];
-  }
-  return out;
-}
-}  // namespace
-
 std::string random_nonce() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     throw RallyError("the operating system's random generator failed");
-  return hex(bytes.data(), bytes.size());
+  return bytes_to_hex(bytes.data(), bytes.size());
 }
 
 std::string secret_proof(std::string_view secret, std::string_view nonce) {
@@ -40,7 +29,7 @@ std::string secret_proof(std::string_view secret, std::string_view nonce) {
   if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
            reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size(), mac.data(), &length) == nullptr)
     throw RallyError("HMAC-SHA256 failed");
-  return hex(mac.data(), length);
+  return bytes_to_hex(mac.data(), length);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/text.hpp"
 
 #include <openssl/evp.h>
 
@@ -33,13 +34,7 @@ class Sha256 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (EVP_DigestFinal_ex(ctx_, digest, &length) != 1) throw RallyError("cannot compute SHA-256: final failed");
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-      hex += digits[digest[i] >> 4];
-      hex += digits[digest[i] & 0xf];
-    }
-    return hex;
+    return bytes_to_hex(digest, length);
   }
 
  private:

@@ -6,6 +6,17 @@
 
 namespace rally {
 
+// Bytes as lower-case hex, two digits each (digests, nonces, MACs).
+inline std::string bytes_to_hex(const unsigned char* bytes, std::size_t size) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(2 * size, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = digits[bytes[i] >> 4];
+    out[2 * i + 1] = digits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
 // 1234567 -> "1,234,567", for tables and progress lines.
 inline std::string with_thousands(std::uint64_t n) {
   auto digits = std::to_string(n);
