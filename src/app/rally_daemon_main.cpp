@@ -7,6 +7,7 @@
 #include "rally/common/errors.hpp"
 #include "rally/common/log.hpp"
 #include "rally/common/secret.hpp"
+#include "rally/metrics/store_config.hpp"
 #include "rally/version.hpp"
 
 #include "tls_refusals.hpp"
@@ -29,9 +30,7 @@ int main(int argc, char** argv) {
   bool show_version = false;
   std::string listen = "127.0.0.1:1900";
   std::string secret_file;
-  const char* home = std::getenv("HOME");
-  std::string log_file =
-      std::string(home != nullptr && *home != '\0' ? home : "/tmp") + "/.rally/logs/rally-daemon.log";
+  std::string log_file = rally::metrics::rally_config_dir() + "/logs/rally-daemon.log";
   rally::actors::DaemonOptions options;
   app.add_flag("--version", show_version, "Print the version and exit");
   app.add_option("--listen", listen,
