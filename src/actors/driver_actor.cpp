@@ -138,13 +138,8 @@ void check_open_file_limit(const track::Challenge& challenge) {
     for (const auto& task : step.tasks) clients += task.clients;
     most = std::max(most, clients);
   }
-  constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
-  auto limit = raise_open_file_limit();
-  if (limit > 0 && most + reserve > limit)
-    throw RallyError("the challenge runs " + std::to_string(most) +
-                     " clients at once, but this process may open only " + std::to_string(limit) +
-                     " files (one socket per client, plus " + std::to_string(reserve) +
-                     "): raise the limit with ulimit -n");
+  if (auto shortfall = driver::open_file_shortfall(most, raise_open_file_limit(), ""); !shortfall.empty())
+    throw RallyError(shortfall);
 }
 }  // namespace
 

@@ -15,6 +15,16 @@ std::string throughput_unit(const track::Operation& op) {
 }
 }  // namespace
 
+std::string open_file_shortfall(std::size_t clients, std::uint64_t open_files, const std::string& host) {
+  constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
+  if (open_files == 0 || clients + reserve <= open_files) return "";
+  bool here = host.empty();
+  return "the challenge runs " + std::to_string(clients) + " clients at once" + (here ? "" : " on " + host) +
+         ", but " + (here ? "this process" : "its rally-daemon") + " may open only " + std::to_string(open_files) +
+         " files (one socket per client, plus " + std::to_string(reserve) + "): raise the limit with ulimit -n" +
+         (here ? "" : " where the daemon starts");
+}
+
 std::vector<std::string> place_workers(const std::vector<HostCapacity>& hosts, std::size_t workers) {
   // Smooth weighted round robin: each turn every host gains its weight in credit, the one
   // with the most credit takes the Worker and pays the total.
@@ -57,7 +67,6 @@ void Driver::prepare_benchmark() {
 }
 
 bool Driver::check_open_files() {
-  constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
   for (const auto& host : hosts_) {
     if (host.open_files == 0) continue;
     std::size_t most = 0;
@@ -68,11 +77,8 @@ bool Driver::check_open_files() {
       }
       most = std::max(most, clients);
     }
-    if (most + reserve > host.open_files) {
-      fail("the challenge runs " + std::to_string(most) + " clients at once on " + host.name +
-           ", but its rally-daemon may open only " + std::to_string(host.open_files) +
-           " files (one socket per client, plus " + std::to_string(reserve) +
-           "): raise the limit with ulimit -n where the daemon starts");
+    if (auto shortfall = open_file_shortfall(most, host.open_files, host.name); !shortfall.empty()) {
+      fail(shortfall);
       return false;
     }
   }

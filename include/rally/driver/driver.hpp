@@ -50,6 +50,10 @@ struct HostCapacity {
   std::uint64_t open_files = 0;  // the files its Workers may open (one socket per client); 0: not checked here
 };
 
+// Every simulated client holds a socket. "" when `clients` at once fit in `open_files` (0: not
+// known), else what is wrong and what to do, naming `host` (empty: this process).
+std::string open_file_shortfall(std::size_t clients, std::uint64_t open_files, const std::string& host);
+
 // Which host each Worker runs on: hosts take Workers in proportion to their capacity,
 // interleaved (a, b, a, b, ... for equal hosts) so that a task's few clients spread over
 // hosts too. Never more Workers on a host than it offers.
