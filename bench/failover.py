@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 os.environ.setdefault("RALLY_SOURCE_DIR", os.path.abspath(os.path.join(HERE, "..")))
 
-from daemons import Daemon, index_total, slow_track  # noqa: E402
+from daemons import Daemon, slow_track, wait_for_indexing  # noqa: E402
 from support import RALLY, cluster_address, http  # noqa: E402
 
 
@@ -38,9 +38,7 @@ def round_of(scenario, root):
              f"--load-driver-hosts={a.address},{b.address}"],
             stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ, HOME=home))
     try:
-        deadline = time.monotonic() + 60
-        while index_total("tiny") == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for_indexing("tiny")
         if scenario.startswith("daemon"):
             b.proc.send_signal(signal.SIGKILL if scenario == "daemon-kill" else signal.SIGSTOP)
             start = time.monotonic()

@@ -18,6 +18,16 @@ def index_total(index):
     return stats["_all"]["total"]["indexing"]["index_total"] if status == 200 else 0
 
 
+def wait_for_indexing(index, timeout=60):
+    """Whether the node indexed anything into `index` within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if index_total(index) > 0:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def slow_track(directory):
     """tiny in `directory`/slow, indexing its 1,000 documents in 100 bulks at 10 bulks/s with
     2 clients: ~10 s, long enough to hurt a race mid-bulk. Without offset tables, as a fresh

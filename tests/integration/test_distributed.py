@@ -8,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from daemons import Daemon, index_total, slow_track
+from daemons import Daemon, index_total, slow_track, wait_for_indexing
 from support import (RALLY, SilentServer, TempDirTestCase, cluster_address, free_port, http, new_race_id,
                      op_metrics)
 
@@ -55,13 +55,8 @@ class DaemonTestCase(TempDirTestCase):
             return f.read()
 
     def wait_for_indexing(self, index, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if index_total(index) > 0:
-                return
-            time.sleep(0.05)
-        self.fail(f"nothing was indexed into {index} within {timeout} s: {self.coordinator_stderr()}")
-
+        if not wait_for_indexing(index, timeout):
+            self.fail(f"nothing was indexed into {index} within {timeout} s: {self.coordinator_stderr()}")
 
 
 class DistributedTest(DaemonTestCase, unittest.TestCase):

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from daemons import Daemon, index_total, slow_track
+from daemons import Daemon, index_total, slow_track, wait_for_indexing
 from support import RALLY, TempDirTestCase, cluster_address, http, new_race_id
 
 
@@ -21,9 +21,7 @@ class InterruptTest(TempDirTestCase, unittest.TestCase):
                                      f"--target-hosts={cluster_address()}", f"--race-id={race_id}", *extra],
                                     stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ, HOME=self.home))
         try:
-            deadline = time.monotonic() + 60
-            while index_total("tiny") == 0 and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_for_indexing("tiny")
             race.send_signal(signal.SIGINT)
             interrupted = time.monotonic()
             race.wait(timeout=30)
