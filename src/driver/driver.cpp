@@ -19,8 +19,8 @@ std::string open_file_shortfall(std::size_t clients, std::uint64_t open_files, c
   constexpr std::size_t reserve = 256;  // files, logs, the actor system's own sockets
   if (open_files == 0 || clients + reserve <= open_files) return "";
   bool here = host.empty();
-  return "the challenge runs " + std::to_string(clients) + " clients at once" + (here ? "" : " on " + host) +
-         ", but " + (here ? "this process" : "its rally-daemon") + " may open only " + std::to_string(open_files) +
+  return "the challenge runs " + std::to_string(clients) + " clients at once" + (here ? "" : " on " + host) + ", but " +
+         (here ? "this process" : "its rally-daemon") + " may open only " + std::to_string(open_files) +
          " files (one socket per client, plus " + std::to_string(reserve) + "): raise the limit with ulimit -n" +
          (here ? "" : " where the daemon starts");
 }
