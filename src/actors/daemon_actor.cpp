@@ -15,7 +15,7 @@ namespace rally::actors {
 namespace {
 
 // A coordinator is its DriverActor: the node and the actor's id on it.
-std::string node_key(const caf::strong_actor_ptr& sender) {
+std::string peer_key(const caf::strong_actor_ptr& sender) {
   return sender ? to_string(sender->node()) + "/" + std::to_string(sender->id()) : "";
 }
 
@@ -36,7 +36,7 @@ void DaemonActor::on_exit() {
 
 template <class F>
 void DaemonActor::with_peer_address(const caf::strong_actor_ptr& sender, F then) {
-  auto key = node_key(sender);
+  auto key = peer_key(sender);
   if (key.empty()) {
     then(std::string("an anonymous sender"));
     return;
@@ -87,7 +87,7 @@ caf::behavior DaemonActor::make_behavior() {
       [this](const DaemonHello& msg) -> caf::result<DaemonChallenge> {
         // Before the promise: making it takes the sender out of the current message.
         auto sender = current_sender();
-        auto key = node_key(sender);
+        auto key = peer_key(sender);
         auto promise = make_response_promise();
         with_peer_address(sender, [this, promise, key, msg](const std::string& address) mutable {
           auto challenge = gate_.hello(key, msg.version, msg.protocol, msg.nonce);
@@ -104,7 +104,7 @@ caf::behavior DaemonActor::make_behavior() {
       [this](const DaemonLogin& msg) -> caf::result<DaemonWelcome> {
         auto sender_ptr = current_sender();
         auto sender = caf::actor_cast<caf::actor>(sender_ptr);
-        auto key = node_key(sender_ptr);
+        auto key = peer_key(sender_ptr);
         auto promise = make_response_promise();
         with_peer_address(sender_ptr, [this, promise, key, sender, msg](const std::string& address) mutable {
           auto refusal = sender ? gate_.login(key, msg.proof) : "an anonymous sender cannot log in";
@@ -124,7 +124,7 @@ caf::behavior DaemonActor::make_behavior() {
         return promise;
       },
       [this](ClockProbe) -> caf::result<ClockReading> {
-        if (!gate_.admitted(node_key(current_sender()))) {
+        if (!gate_.admitted(peer_key(current_sender()))) {
           with_peer_address(current_sender(), [this](const std::string& address) {
             log_->warning("refused a clock probe from " + address + ": not logged in");
           });
@@ -133,7 +133,7 @@ caf::behavior DaemonActor::make_behavior() {
         return ClockReading{monotonic_ns()};
       },
       [this](const SpawnActor& msg) -> caf::result<SpawnedActor> {
-        if (!gate_.admitted(node_key(current_sender()))) {
+        if (!gate_.admitted(peer_key(current_sender()))) {
           with_peer_address(current_sender(), [this, type = msg.type](const std::string& address) {
             log_->warning("refused to spawn a " + type + " for " + address + ": not logged in");
           });

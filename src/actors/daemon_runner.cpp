@@ -1,11 +1,9 @@
 #include "rally/actors/daemon_runner.hpp"
 
-#include <filesystem>
 #include <fstream>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/io/publish.hpp>
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
 #include <caf/send.hpp>

@@ -171,13 +171,12 @@ void LoadDriverPool::probe_clock(std::size_t index, int remaining) {
             if (remaining > 1)
               probe_clock(index, remaining - 1);
             else
-              host_ready(index);
+              host_ready();
           },
           [this, index](caf::error& e) { fail(index, "no answer to a clock probe: " + self_->system().render(e)); });
 }
 
-void LoadDriverPool::host_ready(std::size_t index) {
-  (void)index;
+void LoadDriverPool::host_ready() {
   if (++connected_ == hosts_.size()) ready_();
 }
 

@@ -52,7 +52,7 @@ class LoadDriverPool {
   void connect_host(std::size_t index);
   void hello(std::size_t index);
   void probe_clock(std::size_t index, int remaining);
-  void host_ready(std::size_t index);
+  void host_ready();
   void fail(std::size_t index, const std::string& reason);
   [[nodiscard]] std::chrono::milliseconds timeout() const;
   [[nodiscard]] std::string connect_hint(const std::string& problem) const;
