@@ -1,6 +1,7 @@
 #include "rally/track/corpus.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -120,30 +121,49 @@ void OffsetTableBuilder::write() const {
   write_file_atomically(path_ + ".offset", text);
 }
 
+std::optional<OffsetTable> parse_offset_table(std::string_view text) {
+  OffsetTable table;
+  std::uint64_t last_line = 0, last_offset = 0;
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    auto semi = line.find(';');
+    if (semi == std::string_view::npos) return std::nullopt;
+    auto number = [](std::string_view digits) -> std::optional<std::uint64_t> {
+      std::uint64_t value = 0;
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size()) return std::nullopt;
+      return value;
+    };
+    auto at_line = number(line.substr(0, semi));
+    auto at_offset = number(line.substr(semi + 1));
+    // Both columns strictly increase: anything else was not written by a builder.
+    if (!at_line || !at_offset || *at_line <= last_line || *at_offset <= last_offset) return std::nullopt;
+    table.entries.emplace_back(*at_line, *at_offset);
+    last_line = *at_line;
+    last_offset = *at_offset;
+  }
+  return table;
+}
+
 std::optional<OffsetTable> read_offset_table(const std::string& data_file) {
   std::error_code ec;
   auto offset_file = data_file + ".offset";
   if (!fs::exists(offset_file, ec)) return std::nullopt;
   if (fs::last_write_time(offset_file, ec) < fs::last_write_time(data_file, ec)) return std::nullopt;
-  std::ifstream in(offset_file);
-  OffsetTable table;
-  std::string line;
-  while (std::getline(in, line)) {
-    auto semi = line.find(';');
-    if (semi == std::string::npos) return std::nullopt;
-    try {
-      table.entries.emplace_back(std::stoull(line.substr(0, semi)), std::stoull(line.substr(semi + 1)));
-    } catch (const std::exception&) {
-      return std::nullopt;  // a corrupt table is rebuilt, not trusted
-    }
-  }
-  return table;
+  std::ifstream in(offset_file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return parse_offset_table(text);  // a corrupt table is rebuilt, not trusted
 }
 
 std::uint64_t line_offset(std::string_view data, const OffsetTable& table, std::uint64_t line) {
   std::uint64_t at_line = 0, offset = 0;
   for (const auto& [l, o] : table.entries) {
-    if (l > line || o > data.size()) break;
+    // An entry must start a line after the last one used; one that does not (a table that
+    // belongs to another file) is not trusted, and neither is anything after it.
+    if (l > line || o > data.size() || l <= at_line || o <= offset || data[o - 1] != '\n') break;
     at_line = l;
     offset = o;
   }

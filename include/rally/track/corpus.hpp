@@ -78,10 +78,14 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-// Reads <file>.offset; nullopt when missing or older than the data file.
+// The text of an offset table: "line;offset" lines, both strictly increasing; nullopt otherwise.
+std::optional<OffsetTable> parse_offset_table(std::string_view text);
+
+// Reads <file>.offset; nullopt when missing, older than the data file, or not a valid table.
 std::optional<OffsetTable> read_offset_table(const std::string& data_file);
 
-// The byte offset at which `line` (0-based) starts, using the table to skip ahead.
+// The byte offset at which `line` (0-based) starts, using the table to skip ahead as far as its
+// entries fall on line starts of `data`. Never past data.size().
 std::uint64_t line_offset(std::string_view data, const OffsetTable& table, std::uint64_t line);
 
 }  // namespace rally::track
