@@ -209,13 +209,13 @@ class StreamConnection final : public Connection {
     if (!request.headers) {
       head_ += shared_->client_header_block;
     } else {
-      for (const auto& [name, value] : shared_->client_headers) {
+      for (const auto& header : shared_->client_headers) {
         bool replaced = std::any_of(request.headers->begin(), request.headers->end(),
-                                    [&](const auto& h) { return beast::iequals(h.first, name); });
+                                    [&](const auto& h) { return beast::iequals(h.first, header.first); });
         if (replaced) continue;
-        head_ += name;
+        head_ += header.first;
         head_ += ": ";
-        head_ += value;
+        head_ += header.second;
         head_ += "\r\n";
       }
     }

@@ -23,7 +23,8 @@ std::vector<std::optional<Value>> bind_args(const std::string& callee, const Cal
                         std::to_string(args.positional.size()) + " given)");
   for (std::size_t i = 0; i < args.positional.size(); ++i) bound[i] = args.positional[i];
   for (const auto& [key, value] : args.keywords) {
-    auto it = std::find_if(names.begin(), names.end(), [&](const char* n) { return key == n; });
+    const auto& name = key;  // clang 14 cannot capture a structured binding
+    auto it = std::find_if(names.begin(), names.end(), [&](const char* n) { return name == n; });
     if (it == names.end()) throw TemplateError(callee + "() got an unexpected keyword argument '" + key + "'");
     auto& slot = bound[static_cast<std::size_t>(it - names.begin())];
     if (slot) throw TemplateError(callee + "() got multiple values for argument '" + key + "'");
