@@ -9,6 +9,7 @@
 #include "rally/common/clock.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/common/secret.hpp"
+#include "rally/common/text.hpp"
 #include "rally/metrics/race_store.hpp"
 
 namespace rally::app {
@@ -148,6 +149,14 @@ void parse_load_driver_options(const std::string& hosts, const std::string& secr
 }  // namespace
 
 std::variant<Command, int> parse_command_line(int argc, char** argv) {
+  // Options end up in race.json and reports, which are UTF-8 JSON: other bytes are refused
+  // here rather than when the results are written. Not quoted: it may be a password.
+  for (int i = 1; i < argc; ++i) {
+    if (auto at = invalid_utf8_at(argv[i]); at != std::string_view::npos) {
+      std::cerr << "rally: argument " << i << " is not UTF-8 text (byte " << at + 1 << ")\n";
+      return exit_error;
+    }
+  }
   CLI::App app{"rally: a benchmark driver for Elasticsearch and OpenSearch, compatible with Rally's tracks.", "rally"};
   app.require_subcommand(0, 1);
   bool show_version = false;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/text.hpp"
 
 #include "json_node.hpp"
 
@@ -75,6 +76,8 @@ nlohmann::json parse_track_params(const std::string& raw) {
     if (!json.is_object()) throw RallyError("--track-params: expected a JSON object");
     return json;
   }
+  if (auto at = invalid_utf8_at(text); at != std::string::npos)
+    throw RallyError("--track-params: not UTF-8 text (byte " + std::to_string(at + 1) + ")");  // a secret_ value?
   nlohmann::json params = nlohmann::json::object();
   std::size_t start = 0;
   while (start <= text.size()) {

@@ -2,9 +2,32 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rally {
+
+// The offset of the first byte of `s` that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF are not), or npos when all of it is. Everything
+// rally writes as JSON must be UTF-8; input is checked where it enters.
+inline std::size_t invalid_utf8_at(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    char32_t cp = n == 1 ? c : c & (0x7f >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
 
 // Bytes as lower-case hex, two digits each (digests, nonces, MACs).
 inline std::string bytes_to_hex(const unsigned char* bytes, std::size_t size) {

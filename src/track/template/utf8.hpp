@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "rally/common/text.hpp"
+
 namespace rally::track::templating::utf8 {
 
 // Length of the sequence that starts with the byte `lead`.
@@ -137,21 +139,6 @@ inline bool is_printable(char32_t c) {
 }
 
 // Checks that `s` is well-formed UTF-8 (Rally decodes every track file as UTF-8).
-inline bool valid(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    char32_t cp = decode(s, i);
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += n;
-  }
-  return true;
-}
+inline bool valid(std::string_view s) { return invalid_utf8_at(s) == std::string_view::npos; }
 
 }  // namespace rally::track::templating::utf8

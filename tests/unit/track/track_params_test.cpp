@@ -53,6 +53,18 @@ TEST(TrackParams, ErrorsSayWhatIsWrong) {
   EXPECT_THROW(parse_track_params("[1, 2]"), RallyError);
 }
 
+// Found by fuzz/track_params_fuzzer.cpp: a k:v name that is not UTF-8 made the race fail
+// only when race.json was written (nlohmann's type_error 316), with no word of --track-params.
+TEST(TrackParams, KeyValueTextMustBeUtf8) {
+  try {
+    parse_track_params("k:-12,flo\x8f" "at:1e308");
+    FAIL();
+  } catch (const RallyError& e) {
+    EXPECT_STREQ(e.what(), "--track-params: not UTF-8 text (byte 10)");
+  }
+  EXPECT_EQ(parse_track_params("name:Zürich")["name"], "Zürich");
+}
+
 TEST(TrackParams, UnusedParametersAreNamedWithAHint) {
   nlohmann::json params = {{"bulk_sise", 1}, {"clients", 2}, {"zzz", 3}};
   std::set<std::string> referenced{"bulk_size", "clients"};
