@@ -1,5 +1,6 @@
 #include "rally/common/client_options.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -158,7 +159,8 @@ ClientOptions parse_client_options(std::string_view text) {
     if (key == "http_compress") options.http_compress = as_bool(value, key);
     if (key == "static_responses") options.static_responses_file = as_string(value, key);
     if (key == "timeout") {
-      if (!value.is_number() || value.get<double>() <= 0) fail("'timeout' must be a positive number of seconds");
+      if (!value.is_number() || !(value.get<double>() > 0) || !std::isfinite(value.get<double>()))
+        fail("'timeout' must be a positive number of seconds");
       options.timeout_s = value.get<double>();
     }
     if (key == "headers") {

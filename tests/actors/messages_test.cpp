@@ -152,5 +152,31 @@ TEST_F(MessagesTest, TheOtherMessagesRoundTrip) {
   round_trip(BenchmarkComplete{});
 }
 
+// Found by fuzz/messages_fuzzer.cpp: an infinite double from another host deserialized, and
+// passing the message on then never returned (CAF 0.17's pack754 loops on infinity).
+TEST_F(MessagesTest, ANonFiniteTimeoutFromAnotherHostIsRefused) {
+  ClientOptions options;
+  options.timeout_s = 1.0;
+  auto msg = caf::make_message(options);
+  std::vector<char> bytes;
+  caf::binary_serializer sink{system_, bytes};
+  ASSERT_FALSE(sink(msg));
+  // 1.0 as IEEE 754 bits in either byte order; overwrite it with +infinity in the same order.
+  std::string one_be("\x3f\xf0\0\0\0\0\0\0", 8), inf_be("\x7f\xf0\0\0\0\0\0\0", 8);
+  std::string one_le(one_be.rbegin(), one_be.rend()), inf_le(inf_be.rbegin(), inf_be.rend());
+  std::string text(bytes.begin(), bytes.end());
+  auto at = text.find(one_be);
+  const std::string* infinity = &inf_be;
+  if (at == std::string::npos) {
+    at = text.find(one_le);
+    infinity = &inf_le;
+  }
+  ASSERT_NE(at, std::string::npos) << "the timeout's bytes are in the message";
+  std::copy(infinity->begin(), infinity->end(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  caf::message copy;
+  caf::binary_deserializer source{system_, bytes};
+  EXPECT_TRUE(source(copy)) << "an infinite timeout must not deserialize";
+}
+
 }  // namespace
 }  // namespace rally::actors

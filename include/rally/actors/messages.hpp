@@ -5,11 +5,13 @@
 // overload and is registered with the actor system, so any of them can cross a process
 // boundary.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 
 #include "rally/common/race_config.hpp"
@@ -171,9 +173,14 @@ typename Inspector::result_type inspect(Inspector& f, HostPort& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ClientOptions& x) {
+  // CAF 0.17 cannot serialize an infinite double (its pack754 never returns): one never
+  // gets in from another host, so a message can be passed on.
+  auto finite = [&x]() -> caf::error {
+    return std::isfinite(x.timeout_s) && x.timeout_s >= 0 ? caf::error{} : caf::make_error(caf::sec::invalid_argument);
+  };
   return f(caf::meta::type_name("ClientOptions"), x.use_ssl, x.verify_certs, x.ca_certs, x.client_cert, x.client_key,
            x.basic_auth_user, x.basic_auth_password, x.api_key, x.headers, x.opaque_id, x.http_compress, x.timeout_s,
-           x.static_responses_file, x.static_responses);
+           x.static_responses_file, x.static_responses, caf::meta::load_callback(finite));
 }
 
 template <class Inspector>
@@ -182,7 +189,9 @@ typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
            x.ignore_unused_track_params, x.include_tasks, x.exclude_tasks, x.race_epoch, x.target_hosts, x.client,
            x.cluster_distribution, x.cluster_version, x.report_file, x.report_format, x.races_dir, x.user_tags,
            x.test_mode, x.offline, x.on_error, x.enable_assertions, x.worker_count, x.request_timeout_ms,
-           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms);
+           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms, caf::meta::load_callback([&x]() -> caf::error {
+             return std::isfinite(x.race_epoch) ? caf::error{} : caf::make_error(caf::sec::invalid_argument);
+           }));
 }
 
 namespace track {
