@@ -11,7 +11,7 @@ StaticResponses StaticResponses::parse(const std::string& json, const std::strin
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     fail(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_array()) fail("expected a list of {\"path\": ..., \"body\": ...} entries");

@@ -20,6 +20,17 @@ Json parse_json(const std::string& text, const std::string& file) {
     auto colon = what.find(": ", what.find("column"));
     if (colon != std::string::npos) what = what.substr(colon + 2);
     throw RallyError(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + what);
+  } catch (const Json::out_of_range& e) {
+    // A number too large for a double ("number overflow parsing '1e999'"): no offset is given,
+    // so the line is that of the number's first appearance.
+    std::string what = e.what();
+    what = what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2);
+    auto quote = what.find('\'');
+    auto end = quote == std::string::npos ? std::string::npos : what.find('\'', quote + 1);
+    auto at = end == std::string::npos ? std::string::npos : text.find(what.substr(quote + 1, end - quote - 1));
+    auto line = at == std::string::npos ? std::string()
+                                        : ":" + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    throw RallyError(file + line + ": invalid JSON: " + what);
   }
 }
 

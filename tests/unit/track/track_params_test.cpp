@@ -65,6 +65,17 @@ TEST(TrackParams, KeyValueTextMustBeUtf8) {
   EXPECT_EQ(parse_track_params("name:Zürich")["name"], "Zürich");
 }
 
+// Found by fuzz/track_params_fuzzer.cpp: nlohmann reports a number too large for a double
+// as out_of_range, not parse_error, and it escaped as an exception without a file name.
+TEST(TrackParams, ANumberTooLargeIsInvalidJsonWithItsLine) {
+  try {
+    parse_track_params("{\"a\": 1,\n \"b\": 1e5151}");
+    FAIL();
+  } catch (const RallyError& e) {
+    EXPECT_STREQ(e.what(), "--track-params:2: invalid JSON: number overflow parsing '1e5151'");
+  }
+}
+
 TEST(TrackParams, UnusedParametersAreNamedWithAHint) {
   nlohmann::json params = {{"bulk_sise", 1}, {"clients", 2}, {"zzz", 3}};
   std::set<std::string> referenced{"bulk_size", "clients"};
