@@ -44,11 +44,16 @@ ClusterInfo probe_cluster(const ClientSetup& setup, const HostPort& target) {
   if (status != 200 || !json.is_object() || !json.contains("version") || !json["version"].is_object())
     throw RallyError("the target " + where + " did not answer GET / like Elasticsearch or OpenSearch: " +
                      detail::describe_http_error(status, body));
+  // A field of another type than a string is taken as absent (value() would throw).
+  auto text = [](const nlohmann::json& object, const char* key, const char* absent) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string(absent);
+  };
   ClusterInfo info;
   const auto& version = json["version"];
-  info.version = version.value("number", "");
-  info.distribution = version.value("distribution", "elasticsearch");
-  info.cluster_name = json.value("cluster_name", "");
+  info.version = text(version, "number", "");
+  info.distribution = text(version, "distribution", "elasticsearch");
+  info.cluster_name = text(json, "cluster_name", "");
   return info;
 }
 

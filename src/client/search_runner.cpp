@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -30,20 +32,35 @@ void set_search_body(const track::SearchParams& p, ClientContext& client) {
 
 }  // namespace
 
+namespace {
+
+// A count from a response, whatever JSON number it is: a float is truncated and clamped to
+// the int64 range (converting 1e43 to an integer would be undefined); anything else is 0.
+std::int64_t as_count(const nlohmann::json* value) {
+  if (!value || !value->is_number()) return 0;
+  if (value->is_number_unsigned()) return static_cast<std::int64_t>(std::min<std::uint64_t>(value->get<std::uint64_t>(), INT64_MAX));
+  if (value->is_number_integer()) return value->get<std::int64_t>();
+  double d = value->get<double>();
+  if (!(d > -9.2e18)) return d < 0 ? INT64_MIN : 0;  // also NaN
+  return d < 9.2e18 ? static_cast<std::int64_t>(d) : INT64_MAX;
+}
+
+}  // namespace
+
 void add_search_meta(const nlohmann::json& response, bool first_page, nlohmann::json& meta) {
   if (first_page) {
     const auto* total = at_path(response, "hits.total");
     if (total && total->is_object()) {
-      meta["hits"] = total->value("value", 0);
-      meta["hits_relation"] = total->value("relation", "eq");
+      meta["hits"] = as_count(at_path(*total, "value"));
+      const auto* relation = at_path(*total, "relation");
+      meta["hits_relation"] = relation && relation->is_string() ? *relation : nlohmann::json("eq");
     } else {
-      meta["hits"] = total && total->is_number() ? *total : nlohmann::json(0);
+      meta["hits"] = as_count(total);
       meta["hits_relation"] = "eq";
     }
   }
-  const auto* took = at_path(response, "took");
-  auto took_ms = took && took->is_number() ? took->get<std::int64_t>() : 0;
-  meta["took"] = meta.value("took", std::int64_t{0}) + took_ms;
+  auto took_ms = as_count(at_path(response, "took"));
+  meta["took"] = as_count(&meta["took"]) + took_ms;
   const auto* timed_out = at_path(response, "timed_out");
   meta["timed_out"] =
       meta.value("timed_out", false) || (timed_out && timed_out->is_boolean() && timed_out->get<bool>());

@@ -98,5 +98,20 @@ TEST(SearchMeta, HitsFromTheFirstPageTookSummedTimedOutAny) {
   EXPECT_EQ(old_style["timed_out"], false);
 }
 
+// Found by fuzz/http_response_fuzzer.cpp: a float count too large for an int was converted
+// to one (undefined behaviour); counts of other types threw.
+TEST(SearchMeta, CountsOfAnyJsonTypeAreReadSafely) {
+  nlohmann::json meta;
+  add_search_meta(nlohmann::json::parse(R"({"took": 2.9, "hits": {"total": {"value": 1e43, "relation": 5}}})"), true,
+                  meta);
+  EXPECT_EQ(meta["hits"], INT64_MAX);
+  EXPECT_EQ(meta["hits_relation"], "eq");
+  EXPECT_EQ(meta["took"], 2);
+  nlohmann::json other;
+  add_search_meta(nlohmann::json::parse(R"({"took": "3", "hits": {"total": {"value": -1e300}}})"), true, other);
+  EXPECT_EQ(other["hits"], INT64_MIN);
+  EXPECT_EQ(other["took"], 0);
+}
+
 }  // namespace
 }  // namespace rally::client::detail
