@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential g++ cmake ninja-build pkg-config git clang-format
+  clang-14 libclang-rt-14-dev # libFuzzer and its sanitizers: the fuzz preset (fuzz/)
   libcaf-dev
   libboost1.81-dev
   libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
