@@ -8,8 +8,9 @@ One scenario, run once for the class, in one temporary HOME:
   another user); an html report file;
 - a race with an API key (json report file), the param given as inline JSON;
 - a race on two rally-daemons holding a load-driver secret (csv report file);
-- a wrong password (401), an unused secret param, and a secret param that breaks the rendered
-  track (a raw newline in a JSON string);
+- a wrong password (401), a server certificate from another CA, a wrong store password, a wrong
+  load-driver secret, an unused secret param, and a secret param that breaks the rendered track
+  (a raw newline in a JSON string);
 - render-track, info, list races, report in every format, compare.
 
 Then every output is collected: each command's stdout and stderr, every file under the HOME and
@@ -60,6 +61,8 @@ class Secrets:
             "store password": unique("it-store-pw"),
             "load-driver secret": unique("it-daemon-secret"),
             "wrong password": unique("it-wrong-pw"),
+            "wrong store password": unique("it-wrong-store-pw"),
+            "wrong load-driver secret": unique("it-wrong-daemon-secret"),
             "unused secret_ param": unique("it-unused"),
             "broken secret_ param": unique("it-broken"),
         }
@@ -69,6 +72,7 @@ class Secrets:
         self.add("client password (basic header)", f"{CLIENT_USER}:{self.values['client password']}")
         self.add("store password (basic header)", f"{STORE_USER}:{self.values['store password']}")
         self.add("wrong password (basic header)", f"{CLIENT_USER}:{self.values['wrong password']}")
+        self.add("wrong store password (basic header)", f"{STORE_USER}:{self.values['wrong store password']}")
         decoded = base64.b64decode(self.values["api key"]).decode()
         self.add("api key (decoded)", decoded)
         self.add("api key (its secret part)", decoded.split(":", 1)[1])
@@ -178,15 +182,28 @@ class SecretsTest(unittest.TestCase):
         return os.path.join(directory, name)
 
     @classmethod
-    def run_scenario(cls):
-        s = cls.secrets
-        cls.race_ids = {}
+    def write_rally_ini(cls, password):
         with open(os.path.join(cls.home, ".rally", "rally.ini"), "w") as f:
             f.write("[reporting]\ndatastore.type = elasticsearch\n"
                     f"datastore.host = 127.0.0.1\ndatastore.port = {cls.proxy.ports['basic']}\n"
                     f"datastore.secure = true\ndatastore.ssl.certificate_authorities = {cls.certs.ca}\n"
-                    f"datastore.user = {STORE_USER}\ndatastore.password = {s['store password']}\n"
+                    f"datastore.user = {STORE_USER}\ndatastore.password = {password}\n"
                     "datastore.number_of_replicas = 0\n")
+
+    @classmethod
+    def secret_file(cls, name, secret):
+        """A secret file (mode 600): an input, outside every tree the search reads."""
+        path = os.path.join(cls.tmp, name)
+        with open(path, "w") as f:
+            f.write(secret + "\n")
+        os.chmod(path, 0o600)
+        return path
+
+    @classmethod
+    def run_scenario(cls):
+        s = cls.secrets
+        cls.race_ids = {}
+        cls.write_rally_ini(s["store password"])
         basic = cls.tls(basic_auth_user=CLIENT_USER, basic_auth_password=s["client password"])
         token_kv = f"--track-params=secret_token:'{s['secret_token']}'"
         token_json = "--track-params=" + json.dumps({"secret_token": s["secret_token"]})
@@ -197,10 +214,7 @@ class SecretsTest(unittest.TestCase):
                  "--report-format=json", f"--report-file={cls.report_file('api-key.json')}")
 
         # Two rally-daemons that need the load-driver secret; their Workers send the load.
-        secret_file = os.path.join(cls.tmp, "daemon-secret")  # an input, outside every searched tree
-        with open(secret_file, "w") as f:
-            f.write(s["load-driver secret"] + "\n")
-        os.chmod(secret_file, 0o600)
+        secret_file = cls.secret_file("daemon-secret", s["load-driver secret"])
         for host in ("127.0.0.2", "127.0.0.3"):
             cls.daemons.append(Daemon(os.path.join(cls.tmp, "daemons"), host,
                                       env={"RALLY_DAEMON_SECRET": s["load-driver secret"]}))
@@ -210,10 +224,21 @@ class SecretsTest(unittest.TestCase):
                  f"--report-file={cls.report_file('distributed.csv')}")
         for daemon in cls.daemons:
             daemon.wait_for_log("ready for the next race", 15)
+        cls.race("wrong load-driver secret", cls.proxy.address("basic"), basic, token_kv,
+                 "--load-driver-hosts=" + cls.daemons[0].address,
+                 "--load-driver-secret-file=" + cls.secret_file("wrong-secret", s["wrong load-driver secret"]))
+
+        # The store refuses a wrong password: one warning, the race goes on.
+        cls.write_rally_ini(s["wrong store password"])
+        cls.race("wrong store password", cls.proxy.address("basic"), basic, token_kv)
+        cls.write_rally_ini(s["store password"])
 
         # Failures: a wrong password, an unused secret param, a secret param that breaks the track.
         cls.race("wrong password", cls.proxy.address("basic"),
                  cls.tls(basic_auth_user=CLIENT_USER, basic_auth_password=s["wrong password"]), token_kv)
+        cls.race("tls failure", cls.proxy.address("basic"),
+                 f"--client-options=use_ssl:true,verify_certs:true,ca_certs:'{cls.certs.other_ca}',"
+                 f"basic_auth_user:'{CLIENT_USER}',basic_auth_password:'{s['client password']}'", token_kv)
         cls.race("unused param", cls.proxy.address("basic"), basic,
                  f"--track-params=secret_token:'{s['secret_token']}',secret_typo:'{s['unused secret_ param']}'")
         cls.race("broken param", cls.proxy.address("basic"), basic,
@@ -307,7 +332,7 @@ class SecretsTest(unittest.TestCase):
 
     def test_the_races_used_the_secrets(self):
         s = self.secrets
-        for label in ("basic", "api key", "distributed"):
+        for label in ("basic", "api key", "distributed", "wrong store password"):
             run = self.run_of(label)
             self.assertEqual(run.returncode, 0, f"{label}: " + self.text(label)[-3000:])
             race = self.race_json(label)
@@ -315,9 +340,9 @@ class SecretsTest(unittest.TestCase):
             search = op_metrics(race)["secret-search"]
             self.assertEqual((search["requests"], search["error_rate"]), (SEARCHES, 0), label)
         logged = self.proxy.requests()
-        # nginx saw the secret_token header on every search of the three races...
+        # nginx saw the secret_token header on every search of the four races that ran...
         with_token = [e for e in logged if e.get("x_secret_token") == s["secret_token"]]
-        self.assertEqual(len(with_token), 3 * SEARCHES, "the secret param was rendered into the header")
+        self.assertEqual(len(with_token), 4 * SEARCHES, "the secret param was rendered into the header")
         self.assertTrue(all(e["status"] == "200" for e in with_token))
         # ...basic auth with the client's password, the API key, and the store's password.
         basic = [e for e in self.proxy.requests("basic") if e["remote_user"] == CLIENT_USER and e["status"] == "200"]
@@ -364,6 +389,15 @@ class SecretsTest(unittest.TestCase):
         self.assertEqual(wrong.returncode, 64, self.text("wrong password"))
         self.assertIn("401", wrong.stderr.decode())
         self.assertTrue(any(e["status"] == "401" for e in self.proxy.requests("basic")))
+        self.assertEqual(self.run_of("tls failure").returncode, 64, self.text("tls failure"))
+        self.assertIn("certificate", self.text("tls failure").lower())
+        store = self.run_of("wrong store password")
+        self.assertEqual(store.returncode, 0, self.text("wrong store password"))
+        self.assertIn(f"refused the credentials of datastore.user '{STORE_USER}' (HTTP 401", store.stderr.decode())
+        daemon = self.run_of("wrong load-driver secret")
+        self.assertEqual(daemon.returncode, 64, self.text("wrong load-driver secret"))
+        self.assertIn("refused: wrong secret", daemon.stderr.decode())
+        self.assertIn("wrong secret", self.daemons[0].log())
         unused = self.run_of("unused param")
         self.assertEqual(unused.returncode, 64)
         self.assertIn("'secret_typo'", unused.stderr.decode())
