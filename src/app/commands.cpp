@@ -138,8 +138,7 @@ void prepare_race_config(RaceCommand& command) {
   auto options = load_options(t, config.race_epoch);  // validates params and filters early
   config.track_path = resolve_track_path(t);
   config.challenge = t.challenge;
-  config.track_params = options.params.dump();
-  register_race_secrets(config);
+  config.track_params = options.params.dump();  // its secret_* values: registered by load_options
   config.ignore_unused_track_params = t.ignore_unused_params;
   config.include_tasks = t.include_tasks;
   config.exclude_tasks = t.exclude_tasks;
