@@ -9,8 +9,9 @@ One scenario, run once for the class, in one temporary HOME:
 - a race with an API key (json report file), the param given as inline JSON;
 - a race on two rally-daemons holding a load-driver secret (csv report file);
 - a wrong password (401), a server certificate from another CA, a wrong store password, a wrong
-  load-driver secret, an unused secret param, and a secret param that breaks the rendered track
-  (a raw newline in a JSON string);
+  load-driver secret, an unused secret param, a secret param that breaks the rendered track
+  (a raw newline in a JSON string), one of the wrong type for where it is rendered, and one
+  that is not a key:value pair;
 - render-track, info, list races, report in every format, compare.
 
 Then every output is collected: each command's stdout and stderr, every file under the HOME and
@@ -65,6 +66,8 @@ class Secrets:
             "wrong load-driver secret": unique("it-wrong-daemon-secret"),
             "unused secret_ param": unique("it-unused"),
             "broken secret_ param": unique("it-broken"),
+            "mistyped secret_ param": unique("it-mistyped"),
+            "malformed secret_ param": unique("it-malformed"),
         }
         self.forms = {}
         for name, value in self.values.items():
@@ -244,6 +247,15 @@ class SecretsTest(unittest.TestCase):
         cls.race("broken param", cls.proxy.address("basic"), basic,
                  "--track-params=" + json.dumps({"secret_token": s["broken secret_ param"] + "\n"}))
 
+        bad_track = os.path.join(cls.tmp, "tracks", "bad")
+        shutil.copytree(cls.track, bad_track)
+        edit_json(os.path.join(bad_track, "track.json"), lambda doc: next(
+            op for op in doc["operations"] if op["name"] == "index-append").update({"bulk-size": "{{ secret_size }}"}))
+        cls.rally("mistyped param", "validate-track", f"--track-path={bad_track}",
+                  f"--track-params=secret_token:x-token,secret_size:'{s['mistyped secret_ param']}'")
+        cls.rally("malformed param", "validate-track", f"--track-path={cls.track}",
+                  f"--track-params=secret_token:x-token,secret_other={s['malformed secret_ param']}")
+
         # What reads the track or the stored races.
         cls.rally("render-track", "render-track", f"--track-path={cls.track}", token_kv)
         cls.rally("info", "info", f"--track-path={cls.track}", token_kv)
@@ -401,6 +413,12 @@ class SecretsTest(unittest.TestCase):
         unused = self.run_of("unused param")
         self.assertEqual(unused.returncode, 64)
         self.assertIn("'secret_typo'", unused.stderr.decode())
+        mistyped = self.run_of("mistyped param")
+        self.assertEqual(mistyped.returncode, 64, self.text("mistyped param"))
+        self.assertIn(f'bulk-size: expected an integer >= 1 but got string "{MASK}"', mistyped.stderr.decode())
+        malformed = self.run_of("malformed param")
+        self.assertEqual(malformed.returncode, 64, self.text("malformed param"))
+        self.assertIn("is not a key:value pair", malformed.stderr.decode())
         broken = self.run_of("broken param")
         self.assertEqual(broken.returncode, 64)
         self.assertIn("invalid JSON", broken.stderr.decode())
