@@ -8,6 +8,7 @@
 #include "rally/actors/trace.hpp"
 #include "rally/common/cpu.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/track/track_loader.hpp"
 
 #include "task_execution_actor.hpp"
@@ -45,6 +46,7 @@ void TrackPreparationActor::fail(const std::string& reason) {
 }
 
 void TrackPreparationActor::on_prepare_track(const PrepareTrack& msg) {
+  register_race_secrets(msg.config);  // on a rally-daemon: its log and stderr must not show them
   try {
     auto track = track::load_track(msg.track, track::LoadOptions::for_race(msg.config));
     for (auto& task : preparation_plan(track, msg.config)) tasks_.push_back(std::move(task));

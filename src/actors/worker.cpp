@@ -4,6 +4,7 @@
 
 #include "rally/actors/trace.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/track/track_loader.hpp"
 
 namespace rally::actors {
@@ -27,6 +28,7 @@ void Worker::on_start_worker(StartWorker& msg) {
   driver_ = caf::actor_cast<caf::actor>(current_sender());
   id_ = msg.worker_id;
   config_ = std::move(msg.config);
+  register_race_secrets(config_);  // on a rally-daemon: its log and stderr must not show them
   tasks_ = std::move(msg.tasks);
   try {
     track_ = track::load_track(msg.track, track::LoadOptions::for_race(config_));

@@ -8,6 +8,7 @@
 
 #include "rally/common/clock.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/common/secret.hpp"
 #include "rally/common/text.hpp"
 #include "rally/metrics/race_store.hpp"
@@ -143,6 +144,7 @@ void parse_load_driver_options(const std::string& hosts, const std::string& secr
   } else if (const char* env = std::getenv("RALLY_DAEMON_SECRET"); env != nullptr && *env != '\0') {
     drivers.secret = env;
   }
+  register_secret(drivers.secret);
   drivers.continue_on_host_loss = on_loss == "continue";
 }
 
@@ -333,6 +335,7 @@ std::variant<Command, int> parse_command_line(int argc, char** argv) {
   try {
     config.target_hosts = parse_host_list(target_hosts, "target-hosts");
     config.client = parse_client_options(client_options);
+    register_client_secrets(config.client);  // from here on, nothing printed shows them
     config.user_tags = parse_user_tags(user_tags);
     if (!race_latency_percentiles.empty())
       config.report.latency_percentiles = parse_percentiles(race_latency_percentiles, "--latency-percentiles");

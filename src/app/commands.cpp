@@ -8,6 +8,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/common/text.hpp"
 #include "rally/metrics/compare.hpp"
 #include "rally/metrics/race_store.hpp"
@@ -121,6 +122,7 @@ track::LoadOptions load_options(const TrackOptions& options, double now) {
   track::LoadOptions load;
   load.test_mode = options.test_mode;
   load.params = track::parse_track_params(options.params);
+  register_secret_params(load.params);  // used to render the track, masked in every output
   load.ignore_unused_params = options.ignore_unused_params;
   load.now = now;
   load.include_tasks = track::parse_task_filters(options.include_tasks, "include-tasks");
@@ -131,11 +133,12 @@ track::LoadOptions load_options(const TrackOptions& options, double now) {
 void prepare_race_config(RaceCommand& command) {
   auto& config = command.config;
   const auto& t = command.track;
+  register_race_secrets(config);  // the credentials, before anything may print them
   config.race_epoch = epoch_now();
   auto options = load_options(t, config.race_epoch);  // validates params and filters early
   config.track_path = resolve_track_path(t);
   config.challenge = t.challenge;
-  config.track_params = options.params.dump();
+  config.track_params = options.params.dump();  // its secret_* values: registered by load_options
   config.ignore_unused_track_params = t.ignore_unused_params;
   config.include_tasks = t.include_tasks;
   config.exclude_tasks = t.exclude_tasks;
@@ -151,7 +154,7 @@ int run_render_track(const RenderTrackCommand& command, std::ostream& out) {
   if (command.output_path.empty()) {
     out << text;
   } else {
-    write_file_atomically(command.output_path, text);
+    write_file_atomically(command.output_path, redact(text));
   }
   return exit_success;
 }
@@ -276,7 +279,7 @@ int run_report(const ReportCommand& command, std::ostream& out, std::ostream& er
   if (command.output.format == "json" || command.output.format == "html") {
     // For tools and browsers: the document alone on stdout (and in the file).
     out << text;
-    if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
+    if (!command.output.file.empty()) write_file_atomically(command.output.file, redact(text));
     return exit_success;
   }
   out << "Race [" << race.race_id << "] of track [" << race.track << "], challenge [" << race.challenge << "], at "
@@ -287,7 +290,7 @@ int run_report(const ReportCommand& command, std::ostream& out, std::ostream& er
   }
   out << metrics::final_score_banner() << text << "\n";
   for (const auto& note : race.notes) out << "[NOTE] " << note << "\n";
-  if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
+  if (!command.output.file.empty()) write_file_atomically(command.output.file, redact(text));
   return exit_success;
 }
 
@@ -357,7 +360,7 @@ int run_compare(const CompareCommand& command, std::ostream& out, std::ostream& 
       for (const auto& task : comparison.only_in_contender) out << "[INFO] Task only in " << id << ": " << task << "\n";
     }
   }
-  if (!command.output.file.empty()) write_file_atomically(command.output.file, text);
+  if (!command.output.file.empty()) write_file_atomically(command.output.file, redact(text));
   if (command.fail_on_regression.empty()) return exit_success;
 
   std::size_t regressions = 0;

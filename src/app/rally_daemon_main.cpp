@@ -6,6 +6,8 @@
 #include "rally/actors/daemon_runner.hpp"
 #include "rally/common/errors.hpp"
 #include "rally/common/log.hpp"
+#include "rally/common/redacting_stream.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/common/secret.hpp"
 #include "rally/metrics/store_config.hpp"
 #include "rally/version.hpp"
@@ -22,6 +24,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  rally::redact_standard_streams();  // and Log redacts its file's lines
 
   CLI::App app{
       "rally-daemon: runs a rally coordinator's Workers on this load-driver host. One race at a time; "
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
       options.secret = env;
       if (options.secret.size() < 16) throw rally::RallyError("RALLY_DAEMON_SECRET is shorter than 16 characters");
     }
+    rally::register_secret(options.secret);
     rally::actors::check_daemon_options(options);
     log.open_file(log_file);
   } catch (const rally::RallyError& e) {

@@ -3,6 +3,7 @@
 #include "rally/actors/race_runner.hpp"
 #include "rally/common/cpu.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/redacting_stream.hpp"
 #include "rally/version.hpp"
 
 #include "cli.hpp"
@@ -21,6 +22,7 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 int main(int argc, char** argv) {
   using namespace rally::app;
+  rally::redact_standard_streams();  // every line printed passes rally::redact (docs/reliability.md)
   rally::raise_open_file_limit();
   auto parsed = parse_command_line(argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;

@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/error.hpp>
 
+#include "rally/common/redaction.hpp"
+
 namespace rally::client::detail {
 
 namespace {
@@ -35,7 +37,8 @@ std::string http_error_kind(unsigned status, const std::string& body) {
   return kind;
 }
 
-std::string describe_http_error(unsigned status, const std::string& body) {
+std::string describe_http_error(unsigned status, const std::string& answer) {
+  const auto body = redact(answer);  // before any excerpt is cut from it: an answer may echo a request
   std::string text = "HTTP " + std::to_string(status);
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_object() && json.contains("error")) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 
 namespace rally {
 
@@ -195,11 +196,11 @@ std::string describe_client_options(const ClientOptions& o) {
   if (!o.client_cert.empty()) out["client_cert"] = o.client_cert;
   if (!o.client_key.empty()) out["client_key"] = o.client_key;
   if (!o.basic_auth_user.empty()) out["basic_auth_user"] = o.basic_auth_user;
-  if (!o.basic_auth_password.empty()) out["basic_auth_password"] = "*****";
-  if (!o.api_key.empty()) out["api_key"] = "*****";
+  if (!o.basic_auth_password.empty()) out["basic_auth_password"] = std::string(secret_mask);
+  if (!o.api_key.empty()) out["api_key"] = std::string(secret_mask);
   if (!o.headers.empty()) {
     Json headers = Json::object();
-    for (const auto& [name, value] : o.headers) headers[name] = "*****";  // may carry tokens
+    for (const auto& [name, value] : o.headers) headers[name] = std::string(secret_mask);  // may carry tokens
     out["headers"] = headers;
   }
   if (!o.opaque_id.empty()) out["opaque-id"] = o.opaque_id;

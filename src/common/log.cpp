@@ -5,6 +5,7 @@
 
 #include "rally/common/clock.hpp"
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 
 namespace rally {
 
@@ -18,7 +19,7 @@ void Log::open_file(const std::string& path) {
 }
 
 void Log::write(std::string_view level, std::string_view message) {
-  auto line = utc_timestamp() + " [" + std::string(level) + "] " + std::string(message) + "\n";
+  auto line = utc_timestamp() + " [" + std::string(level) + "] " + redact(message) + "\n";
   std::lock_guard lock(mutex_);
   std::cerr << line << std::flush;
   if (file_.is_open()) file_ << line << std::flush;

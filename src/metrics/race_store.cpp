@@ -13,6 +13,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/common/redaction.hpp"
 
 namespace rally::metrics {
 namespace fs = std::filesystem;
@@ -113,7 +114,7 @@ std::string RaceStore::default_races_dir() {
 
 std::string RaceStore::store(const std::string& race_id, const nlohmann::json& race) const {
   auto path = (fs::path(races_dir_) / race_id / "race.json").string();
-  write_file_atomically(path, race.dump(2) + "\n");
+  write_file_atomically(path, redact_json(race).dump(2) + "\n");  // no secret, wherever it came from
   return path;
 }
 

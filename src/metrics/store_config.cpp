@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 
 namespace rally::metrics {
 
@@ -148,6 +149,7 @@ StoreConfig store_config_from_ini(const IniFile& ini) {
   } else {
     config.password = s.get("datastore.password").value_or("");
   }
+  register_basic_credentials(config.user, config.password);  // never printed, stored or logged
   config.probe_cluster_version = s.boolean("datastore.probe.cluster_version", true);
   config.overwrite_existing_templates = s.boolean("datastore.overwrite_existing_templates", false);
   if (auto shards = s.integer("datastore.number_of_shards", 1, 1024))

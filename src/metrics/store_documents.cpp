@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "rally/common/redaction.hpp"
 #include "rally/common/text.hpp"
 
 namespace rally::metrics {
@@ -34,7 +35,8 @@ nlohmann::json user_tags(const ReportMeta& meta) {
 
 nlohmann::json track_params(const StoreContext& context) {
   auto params = nlohmann::json::parse(context.track_params.empty() ? "{}" : context.track_params, nullptr, false);
-  return params.is_object() ? params : nlohmann::json::object();
+  // secret_* params are masked (Rally's convention); they were used to render the track.
+  return params.is_object() ? mask_secret_params(std::move(params)) : nlohmann::json::object();
 }
 
 // A time metric of a task as Rally's results hold it: percentiles by encoded key, the mean

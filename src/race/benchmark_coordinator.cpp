@@ -6,6 +6,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/metrics/compare.hpp"
 #include "rally/metrics/race_store.hpp"
 #include "rally/metrics/report.hpp"
@@ -70,7 +71,9 @@ std::string BenchmarkCoordinator::store_race(const std::string& status, const st
     for (const auto& [key, value] : config_.user_tags) tags[key] = value;
     race["user-tags"] = tags;
   }
-  race["track-params"] = nlohmann::json::parse(config_.track_params.empty() ? "{}" : config_.track_params);
+  // secret_* params are masked (Rally's convention); they were used to render the track.
+  race["track-params"] =
+      mask_secret_params(nlohmann::json::parse(config_.track_params.empty() ? "{}" : config_.track_params));
   return metrics::RaceStore(config_.races_dir).store(config_.race_id, race);
 }
 
@@ -99,7 +102,7 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   out_ << metrics::final_score_banner() << metrics::render_report(report, "markdown", options) << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
   if (!config_.report_file.empty()) {
-    write_file_atomically(config_.report_file, metrics::render_report(report, config_.report_format, options));
+    write_file_atomically(config_.report_file, redact(metrics::render_report(report, config_.report_format, options)));
   }
   auto path = store_race(status, "");
   out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rally/client/connection.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/metrics/store_templates.hpp"
 
 namespace rally::race {
@@ -38,7 +39,8 @@ std::string seconds_text(double s) {
 
 // "HTTP 400 mapper_parsing_exception: failed to parse" from an Elasticsearch error body, the
 // title of an HTML page, or the start of any other body.
-std::string describe_http(unsigned status, const std::string& body) {
+std::string describe_http(unsigned status, const std::string& answer) {
+  const auto body = redact(answer);  // before any excerpt is cut from it: an answer may echo a request
   std::string text = "HTTP " + std::to_string(status);
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_object() && json.contains("error")) {
@@ -98,7 +100,7 @@ std::vector<std::string> bulk_bodies(const metrics::StoreDocuments& docs, std::v
     for (const auto& doc : *group) {
       nlohmann::json action = {{"_index", doc.index}};
       if (!doc.id.empty()) action["_id"] = doc.id;
-      body += nlohmann::json{{"index", action}}.dump() + "\n" + doc.source.dump() + "\n";
+      body += nlohmann::json{{"index", action}}.dump() + "\n" + redact_json(doc.source).dump() + "\n";
       if (++in_body >= bulk_documents || body.size() >= bulk_bytes) flush();
     }
   }
@@ -286,24 +288,17 @@ class Upload {
   UploadResult result_;
 };
 
-std::string without_secret(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "*****");
-  }
-  return text;
-}
-
 }  // namespace
 
 UploadResult upload_documents(const metrics::StoreConfig& config, const metrics::StoreDocuments& docs) {
+  register_basic_credentials(config.user, config.password);
   UploadResult result;
   try {
     result = Upload(config, docs).run();
   } catch (const std::exception& e) {
     result.failure = e.what();
   }
-  result.failure = without_secret(result.failure, config.password);
+  result.failure = redact(result.failure);  // the password is registered (store_config.cpp)
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 
 namespace rally::track {
 
@@ -19,6 +20,9 @@ Json parse_json(const std::string& text, const std::string& file) {
     std::string what = e.what();
     auto colon = what.find(": ", what.find("column"));
     if (colon != std::string::npos) what = what.substr(colon + 2);
+    // Not what the parser last read: in a rendered track that may be part of a secret_* value
+    // (a cut secret, which rally::redact cannot recognise). Line and column say where.
+    if (auto last_read = what.find("; last read"); last_read != std::string::npos) what.erase(last_read);
     throw RallyError(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid JSON: " + what);
   } catch (const Json::out_of_range& e) {
     // A number too large for a double ("number overflow parsing '1e999'"): no offset is given,
@@ -35,7 +39,7 @@ Json parse_json(const std::string& text, const std::string& file) {
 }
 
 std::string describe(const Json& value) {
-  auto text = value.dump();
+  auto text = redact(value.dump());  // before it is cut: a cut secret would not be found later
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return std::string(value.type_name()) + " " + text;
 }

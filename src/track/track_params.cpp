@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "rally/common/errors.hpp"
+#include "rally/common/redaction.hpp"
 #include "rally/common/text.hpp"
 
 #include "json_node.hpp"
@@ -55,6 +56,12 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// Params are parsed before their secrets are known to `redact`: a malformed k:v item
+// starting with "secret_" is not quoted.
+std::string quote_item(const std::string& item) {
+  return is_secret_param_name(item) ? "a secret_ parameter (value hidden)" : "'" + item + "'";
+}
+
 }  // namespace
 
 nlohmann::json parse_track_params(const std::string& raw) {
@@ -86,8 +93,8 @@ nlohmann::json parse_track_params(const std::string& raw) {
     auto item = trim(text.substr(start, end - start));
     auto colon = item.find(':');
     if (colon == std::string::npos || colon == 0)
-      throw RallyError("--track-params: '" + item +
-                       "' is not a key:value pair (expected k:v,k:v, an inline JSON object or a .json file)");
+      throw RallyError("--track-params: " + quote_item(item) +
+                       " is not a key:value pair (expected k:v,k:v, an inline JSON object or a .json file)");
     params[trim(item.substr(0, colon))] = convert_value(trim(item.substr(colon + 1)));
     start = end + 1;
   }

@@ -6,8 +6,8 @@ trusts nothing we serve. `TlsProxy` starts nginx as a child process (its own pre
 config and logs; stopped by its PID) with one server block per kind of protection, each
 on its own free loopback port, all proxying to http://<cluster address>:
 
-    basic   TLS + HTTP basic auth (user BASIC_USER, password BASIC_PASSWORD)
-    api_key TLS + `Authorization: ApiKey API_KEY`, else 401
+    basic   TLS + HTTP basic auth (user BASIC_USER, password BASIC_PASSWORD; or the `users` given)
+    api_key TLS + `Authorization: ApiKey API_KEY` (or the `api_key` given), else 401
     mtls    TLS + a client certificate signed by the client CA, else nginx's 400
     plain   TLS only
 
@@ -125,17 +125,19 @@ class TlsProxy:
     """nginx terminating TLS in front of `upstream` (host:port). `ports[name]` for each of
     SERVERS. Call stop() (tearDown) to end it; it is killed by PID."""
 
-    def __init__(self, directory, upstream, certificates, log_headers=()):
+    def __init__(self, directory, upstream, certificates, log_headers=(), users=None, api_key=API_KEY):
         self.prefix = directory
         self.upstream = upstream
         self.certs = certificates
         self.log_headers = [h.lower().replace("-", "_") for h in log_headers]
+        self.api_key = api_key
         self.process = None
         self.ports = {}
         os.makedirs(os.path.join(self.prefix, "logs"), exist_ok=True)
-        password_hash = _openssl("passwd", "-apr1", BASIC_PASSWORD, cwd=self.prefix).strip()
         with open(os.path.join(self.prefix, "htpasswd"), "w") as f:
-            f.write(f"{BASIC_USER}:{password_hash}\n")
+            for user, password in (users or {BASIC_USER: BASIC_PASSWORD}).items():
+                password_hash = _openssl("passwd", "-apr1", password, cwd=self.prefix).strip()
+                f.write(f"{user}:{password_hash}\n")
         for _ in range(5):  # a free port may be taken between bind-and-close and nginx's bind
             self.ports = {name: free_port() for name in SERVERS}
             self._write_config()
@@ -226,8 +228,9 @@ class TlsProxy:
             f"  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n"
             f"  fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n"
             "  client_max_body_size 0;\n  keepalive_requests 100000;\n  keepalive_timeout 120s;\n"
+            "  map_hash_bucket_size 256;\n"  # room for a long API key
             f"  upstream opensearch {{\n    server {self.upstream};\n    keepalive 32;\n  }}\n"
-            f"  map $http_authorization $api_key_ok {{\n    default 0;\n    \"ApiKey {API_KEY}\" 1;\n  }}\n"
+            f"  map $http_authorization $api_key_ok {{\n    default 0;\n    \"ApiKey {self.api_key}\" 1;\n  }}\n"
             f"{blocks}"
             "}\n")
         with open(os.path.join(p, "nginx.conf"), "w") as f:

@@ -11,6 +11,7 @@
 
 #include "rally/common/errors.hpp"
 #include "rally/common/files.hpp"
+#include "rally/common/redaction.hpp"
 
 #include "unit/temp_dir.hpp"
 #include <sys/stat.h>
@@ -40,6 +41,17 @@ TEST(RaceStore, WritesRaceJsonUnderTheRaceId) {
   EXPECT_EQ(text.back(), '\n');
   EXPECT_EQ(nlohmann::json::parse(text), race);
   EXPECT_THAT(names_in(dir.path() / "races" / "r-1"), ::testing::ElementsAre("race.json"));
+}
+
+TEST(RaceStore, NoKnownSecretIsWritten) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  register_secret("hunter22");
+  auto path = store.store("r", {{"failure", "HTTP 400: cannot parse 'hunter22'"}, {"notes", {"hunter22"}}});
+  forget_secrets();
+  auto text = read_file(path);
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("hunter22")));
+  EXPECT_EQ(nlohmann::json::parse(text)["failure"], "HTTP 400: cannot parse '*****'");
 }
 
 TEST(RaceStore, StoringAgainReplacesTheRace) {

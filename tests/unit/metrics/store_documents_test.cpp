@@ -233,6 +233,16 @@ TEST(StoreDocuments, NoTrackParamsNoField) {
   EXPECT_FALSE(docs.metrics[0].source.contains("track-params"));
 }
 
+TEST(StoreDocuments, SecretTrackParamsAreMasked) {
+  auto context = fixed_context();
+  context.track_params = R"({"bulk_size": 500, "secret_token": "hunter22"})";
+  auto docs = build_store_documents(fixed_report(), context);
+  json expected = {{"bulk_size", 500}, {"secret_token", "*****"}};
+  for (const auto* group : {&docs.races, &docs.results, &docs.metrics}) {
+    for (const auto& d : *group) EXPECT_EQ(d.source["track-params"], expected);
+  }
+}
+
 TEST(StoreTemplates, MapTheFieldsSensibly) {
   StoreConfig config;
   config.number_of_shards = 3;

@@ -76,6 +76,24 @@ TEST(TrackParams, ANumberTooLargeIsInvalidJsonWithItsLine) {
   }
 }
 
+TEST(TrackParams, ErrorsNeverQuoteASecret) {
+  // Parsed before their values are known to rally::redact: the messages themselves hide them.
+  try {
+    parse_track_params("bulk_size:1,secret_token=hunter22");
+    FAIL();
+  } catch (const RallyError& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter22"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a secret_ parameter (value hidden)"), std::string::npos) << e.what();
+  }
+  try {
+    parse_track_params("{\"secret_token\": \"hunter22\n\"}");  // a raw newline in a JSON string
+    FAIL();
+  } catch (const RallyError& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter22"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--track-params:1:"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TrackParams, UnusedParametersAreNamedWithAHint) {
   nlohmann::json params = {{"bulk_sise", 1}, {"clients", 2}, {"zzz", 3}};
   std::set<std::string> referenced{"bulk_size", "clients"};
