@@ -92,10 +92,9 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
   if (!p.detailed_results && errors_flag(response) == false) co_return result;
   auto json = nlohmann::json::parse(response, nullptr, false);
   if (!json.is_object() || !json.contains("errors") || !json["errors"].is_boolean()) {
-    result.success = false;
-    result.error = metrics::ErrorClass::bulk_items;
+    // Nothing in it can be trusted: every document of the bulk counts as failed.
+    malformed_response(client, result, json.is_discarded() ? "not JSON" : "bulk response without an 'errors' flag");
     result.failed_weight = docs;
-    result.error_description = "bulk response without an 'errors' flag";
     co_return result;
   }
   if (json["errors"].get<bool>()) count_item_failures(json, docs, result);
