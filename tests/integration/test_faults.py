@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also when run 
 
 from daemons import Daemon, slow_track, wait_for_indexing
 from fault_proxy import FaultProxy, rejected_execution_body, unavailable_shards_body
-from support import (RALLY, SOURCE_DIR, TINY_TRACK, TempDirTestCase, cluster_address, edit_json, http, new_race_id,
+from support import (RALLY, SOURCE_DIR, TempDirTestCase, cluster_address, edit_json, http, new_race_id,
                      op_metrics)
 from test_client_options import RaceHelpers
 
@@ -90,7 +90,8 @@ class FaultRaceHelpers(RaceHelpers):
         self.assert_task(metrics["index-append"], BULKS, bulk_failed, {bulk_kind: bulk_failed} if bulk_failed else {},
                          failed_weight=100 * bulk_failed)
         self.assertEqual(metrics["index-append"]["total-weight"], DOCUMENTS)
-        self.assert_task(metrics["search"], SEARCHES, search_failed, {search_kind: search_failed} if search_failed else {})
+        self.assert_task(metrics["search"], SEARCHES, search_failed,
+                         {search_kind: search_failed} if search_failed else {})
         self.assertEqual(count(self.address, "tiny"), DOCUMENTS if forwarded else DOCUMENTS - 100 * bulk_failed)
 
     def assert_aborted_naming(self, run, race_id, proxy, *fragments):
@@ -203,7 +204,8 @@ class TargetKilledTest(unittest.TestCase):
             self.assertLessEqual(failed, 2, bulk["errors"])
         self.assertEqual(bulk["errors-by-class"], {"transport": failed})
         self.assertEqual(sum(bulk["errors"].values()), failed)
-        self.assertLessEqual(set(bulk["errors"]), {"transport: Connection refused", "transport: Connection reset by peer"})
+        self.assertLessEqual(set(bulk["errors"]),
+                             {"transport: Connection refused", "transport: Connection reset by peer"})
         self.assertEqual(bulk["failed-weight"], 10 * failed)
 
     def test_under_on_error_continue_a_refused_connection_ends_the_race_naming_the_host(self):
@@ -385,6 +387,15 @@ class ConnectionResetTest(FaultRaceHelpers, unittest.TestCase):
 # --- 6. a full disk -------------------------------------------------------------------------------
 
 class DiskFullTest(FaultRaceHelpers, unittest.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.mounts = []
+
+    def tearDown(self):
+        for directory in self.mounts:  # before the temporary directory goes
+            subprocess.run(["umount", "-l", directory], capture_output=True, timeout=30)
+        super().tearDown()
+
     def full_tmpfs(self, directory):
         """A 64 KB tmpfs at `directory`, filled up; unmounted at the end of the test."""
         os.makedirs(directory, exist_ok=True)
@@ -392,7 +403,7 @@ class DiskFullTest(FaultRaceHelpers, unittest.TestCase):
                                  text=True, timeout=30)
         if mounted.returncode != 0:
             self.skipTest(f"cannot mount a tmpfs (needs root): {mounted.stderr.strip()}")
-        self.addCleanup(subprocess.run, ["umount", "-l", directory], capture_output=True, timeout=30)
+        self.mounts.append(directory)
         fd = os.open(os.path.join(directory, "filler"), os.O_WRONLY | os.O_CREAT)
         try:
             while os.write(fd, b"\0" * 4096) > 0:
@@ -443,7 +454,8 @@ class DaemonTerminatedTest(TempDirTestCase, unittest.TestCase):
         self.err_path = os.path.join(self.tmp, "coordinator.err")
         with open(self.err_path, "w") as err:
             coordinator = subprocess.Popen(
-                [RALLY, "race", "--offline", f"--target-hosts={cluster_address()}", f"--track-path={slow_track(self.tmp)}",
+                [RALLY, "race", "--offline", f"--target-hosts={cluster_address()}",
+                 f"--track-path={slow_track(self.tmp)}",
                  "--load-driver-hosts=" + ",".join(d.address for d in daemons), f"--race-id={race_id}", *args],
                 stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ, HOME=self.home))
         self.addCleanup(lambda: coordinator.poll() is None and (coordinator.kill(), coordinator.wait()))
