@@ -123,6 +123,7 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   int code = check_baseline();
   out_ << "\n----------------------------------\n[INFO] "
        << (code != exit_success ? "REGRESSION"
+           : !report_written    ? "ERROR (the report file was not written)"
            : degraded_.empty()  ? "SUCCESS"
                                 : "SUCCESS (DEGRADED)")
        << "\n----------------------------------\n";

@@ -439,6 +439,8 @@ class DiskFullTest(FaultRaceHelpers, unittest.TestCase):
         self.assertIn("but the report file could not be written: "
                       f"cannot write {report}: write: No space left on device", run.stderr)
         self.assertEqual(os.listdir(reports), ["filler"], "no report, no temporary file")
+        self.assertIn("[INFO] ERROR (the report file was not written)", run.stdout)
+        self.assertNotIn("SUCCESS", run.stdout)
         self.assertEqual(run.race_json(race_id)["status"], "success")
 
 

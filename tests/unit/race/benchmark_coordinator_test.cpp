@@ -70,6 +70,8 @@ TEST(BenchmarkCoordinator, AReportFileThatCannotBeWrittenKeepsTheStoredRace) {
   EXPECT_EQ(race["status"], "success");
   EXPECT_THAT(err.str(), HasSubstr("but the report file could not be written: cannot write " + config.report_file));
   EXPECT_FALSE(std::filesystem::exists(config.report_file));
+  EXPECT_THAT(out.str(), HasSubstr("[INFO] ERROR (the report file was not written)"));
+  EXPECT_THAT(out.str(), Not(HasSubstr("SUCCESS")));
 }
 
 }  // namespace
