@@ -83,17 +83,27 @@ caf::behavior DriverActor::make_behavior() {
         driver_->post_process_samples(monotonic_ns());
         schedule_wakeup();
       },
-      [this](const BenchmarkFailure& msg) { on_benchmark_failure(msg.reason); },
+      // A Worker's failure goes through the Driver: the running step's results so far are kept.
+      [this](const BenchmarkFailure& msg) {
+        if (driver_ && !driver_->finished())
+          driver_->fail(msg.reason);
+        else
+          on_benchmark_failure(msg.reason);
+      },
   };
 }
 
 void DriverActor::on_down(const caf::down_msg& msg) {
   if (done_) return;
   bool link_lost = msg.reason == caf::exit_reason::remote_link_unreachable;
-  auto reason = link_lost ? "the connection to it broke (remote_link_unreachable: its daemon, host or network is down)"
-                          : to_string(msg.reason);
-  // A daemon that goes takes its host's Workers with it: name the host.
+  static const std::string daemon_stopped = "its rally-daemon stopped (SIGTERM or SIGINT)";
+  std::string reason = link_lost
+                           ? "the connection to it broke (remote_link_unreachable: its daemon, host or network is down)"
+                           : to_string(msg.reason);
+  // A daemon that goes takes its host's Workers with it: name the host. A stopped daemon
+  // (SIGTERM, SIGINT) stops its DaemonActor with user_shutdown, usually before its Workers.
   if (const auto* host = load_drivers_ ? load_drivers_->host_of(msg.source) : nullptr) {
+    if (msg.reason == caf::exit_reason::user_shutdown) reason = daemon_stopped;
     if (driver_)
       driver_->host_lost(host->name, reason, monotonic_ns());
     else
@@ -107,7 +117,7 @@ void DriverActor::on_down(const caf::down_msg& msg) {
       if (link_lost)
         driver_->host_lost(driver_->host_of_worker(w), reason, monotonic_ns());
       else if (remote && msg.reason == caf::exit_reason::user_shutdown)
-        driver_->host_lost(driver_->host_of_worker(w), "its rally-daemon stopped (SIGTERM or SIGINT)", monotonic_ns());
+        driver_->host_lost(driver_->host_of_worker(w), daemon_stopped, monotonic_ns());
       else
         driver_->worker_lost(w, reason);
       return;

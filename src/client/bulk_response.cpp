@@ -2,6 +2,7 @@
 
 #include "bulk_response.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +46,7 @@ void count_item_failures(const nlohmann::json& json, std::uint64_t docs, Operati
     }
   }
   if (failed == 0) failed = docs;  // "errors": true without failed items: nothing can be trusted
+  failed = std::min(failed, docs);  // more failed items than documents sent: an answer to something else
   result.success = false;
   result.error = metrics::ErrorClass::bulk_items;
   result.failed_weight = failed;
@@ -65,20 +67,17 @@ void count_item_failures(const nlohmann::json& json, std::uint64_t docs, Operati
 
 }  // namespace
 
-void evaluate_bulk_response(std::string_view response, std::uint64_t docs, bool detailed_results,
-                            OperationResult& result) {
+const char* evaluate_bulk_response(std::string_view response, std::uint64_t docs, bool detailed_results,
+                                   OperationResult& result) {
   // Unless detailed results are asked for, only the top-level "errors" flag is read, and the
   // response is parsed only when there are errors.
-  if (!detailed_results && errors_flag(response) == false) return;
+  if (!detailed_results && errors_flag(response) == false) return nullptr;
   auto json = nlohmann::json::parse(response, nullptr, false);
-  if (!json.is_object() || !json.contains("errors") || !json["errors"].is_boolean()) {
-    result.success = false;
-    result.error = metrics::ErrorClass::bulk_items;
-    result.failed_weight = docs;
-    result.error_description = "bulk response without an 'errors' flag";
-    return;
-  }
+  if (json.is_discarded()) return "not JSON";
+  if (!json.is_object() || !json.contains("errors") || !json["errors"].is_boolean())
+    return "bulk response without an 'errors' flag";
   if (json["errors"].get<bool>()) count_item_failures(json, docs, result);
+  return nullptr;
 }
 
 }  // namespace rally::client::detail

@@ -29,7 +29,11 @@ boost::asio::awaitable<OperationResult> run_bulk(const track::BulkParams& p, Cli
     result.failed_weight = docs;
     co_return result;
   }
-  evaluate_bulk_response(response, docs, p.detailed_results, result);
+  if (const char* malformed = evaluate_bulk_response(response, docs, p.detailed_results, result)) {
+    // Nothing in it can be trusted: every document of the bulk counts as failed.
+    malformed_response(client, result, malformed);
+    result.failed_weight = docs;
+  }
   co_return result;
 }
 

@@ -116,6 +116,7 @@ class StreamConnection final : public Connection {
       if (ec.category() == asio::error::get_ssl_category()) return "TLS error: " + ec.message();
     }
     if (ec == beast::error::timeout) return "timed out";
+    if (ec == beast::http::error::partial_message) return "the connection closed in the middle of the response";
     return ec.message();
   }
 
@@ -345,6 +346,7 @@ class StreamConnection final : public Connection {
         if (parser.got_some() && n == 0) {
           parser.put_eof(ec);
           if (!ec && parser.is_done()) break;
+          if (ec) break;  // partial_message: the answer was cut short (Content-Length or chunks not all there)
         }
         ec = rec == asio::error::eof && !parser.got_some()
                  ? boost::system::error_code(beast::http::error::end_of_stream)

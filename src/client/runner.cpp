@@ -154,8 +154,10 @@ boost::asio::awaitable<OperationResult> run_with_retries(const track::Operation&
     service_time += result.service_time;
     result.service_time = service_time;
     if (result.success || result.exhausted) co_return result;
-    bool timed_out = result.error == metrics::ErrorClass::timeout;
-    bool retryable = timed_out ? retry.on_timeout : (retry.on_error || retry.until_success);
+    // Rally: timeouts and connection errors (reset, closed, cut short) follow retry-on-timeout;
+    // errors in an answer (HTTP status, bulk items, malformed) follow retry-on-error.
+    bool network = result.error == metrics::ErrorClass::timeout || result.error == metrics::ErrorClass::transport;
+    bool retryable = network ? retry.on_timeout : (retry.on_error || retry.until_success);
     bool attempts_left = retry.until_success || attempt < retry.retries;
     bool cancelled = client.cancelled && *client.cancelled;
     if (!retryable || !attempts_left || result.connect_failed || result.fatal || cancelled) co_return result;

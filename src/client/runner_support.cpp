@@ -90,6 +90,26 @@ boost::asio::awaitable<Exchange> send(ClientContext& client, OperationResult& re
   co_return exchange;
 }
 
+void malformed_response(const ClientContext& client, OperationResult& result, std::string_view what) {
+  const auto& body = response_body(client);
+  result.success = false;
+  result.error = metrics::ErrorClass::malformed;
+  result.error_kind = "malformed response: " + std::string(what);
+  std::string excerpt = body.substr(0, 80);
+  for (auto& c : excerpt)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  result.error_description = "malformed response from " + client.connection.target().to_string() + " to " +
+                             std::string(client.request.path()) + ": " + std::string(what) + " (HTTP " +
+                             std::to_string(result.http_status) + ", " + std::to_string(body.size()) +
+                             " bytes: " + excerpt + (body.size() > excerpt.size() ? "...)" : ")");
+}
+
+bool looks_like_json_object(std::string_view body) {
+  auto first = body.find_first_not_of(" \t\r\n");
+  auto last = body.find_last_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '{' && body[last] == '}';
+}
+
 bool http_failed(const Exchange& exchange, OperationResult& result, const std::string& body, bool accept_not_found) {
   if (exchange.ec) return true;
   if (exchange.status < 400 || (accept_not_found && exchange.status == 404)) return false;

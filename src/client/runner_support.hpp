@@ -31,6 +31,15 @@ const std::string& response_body(const ClientContext& client);
 bool http_failed(const Exchange& exchange, OperationResult& result, const std::string& body,
                  bool accept_not_found = false);
 
+// Marks `result` failed as a malformed answer: a 2xx whose body is not what the API returns.
+// `what` says how ("not JSON", "no 'errors' flag"); the description names the target, the
+// request and the start of the body.
+void malformed_response(const ClientContext& client, OperationResult& result, std::string_view what);
+
+// Whether a body could be a JSON object: '{' ... '}' around it, whitespace aside. Cheap (no
+// parsing, no allocation): what an answer is checked with when it is not parsed.
+bool looks_like_json_object(std::string_view body);
+
 // "HTTP 404 index_not_found_exception", for counting errors by kind.
 std::string http_error_kind(unsigned status, const std::string& body);
 

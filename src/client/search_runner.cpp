@@ -30,6 +30,13 @@ void set_search_body(const track::SearchParams& p, ClientContext& client) {
   body += t.suffix;
 }
 
+// A filter_path may leave out any part of the answer, 'hits' too.
+bool filters_response(const track::RequestParams& params) {
+  for (const auto& [key, value] : params)
+    if (key == "filter_path") return true;
+  return false;
+}
+
 }  // namespace
 
 namespace {
@@ -118,8 +125,28 @@ boost::asio::awaitable<OperationResult> run_search(const track::SearchParams& p,
   append_query(target, p.request_params);
   set_search_body(p, client);
   auto exchange = co_await send(client, result);
-  if (!http_failed(exchange, result, response_body(client)) && p.detailed_results)
-    add_search_meta(nlohmann::json::parse(response_body(client), nullptr, false), true, result.meta);
+  if (http_failed(exchange, result, response_body(client))) co_return result;
+  // Parsed only for detailed results; else checked cheaply: the braces of a JSON object and a
+  // "hits" key (found near the start of a real answer).
+  const auto& body = response_body(client);
+  bool filtered = filters_response(p.request_params);
+  if (!p.detailed_results) {
+    if (!looks_like_json_object(body))
+      malformed_response(client, result, "not a JSON object");
+    else if (!filtered && std::string_view(body).find("\"hits\"") == std::string_view::npos)
+      malformed_response(client, result, "search response without 'hits'");
+    co_return result;
+  }
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) {
+    malformed_response(client, result, json.is_discarded() ? "not JSON" : "not a JSON object");
+    co_return result;
+  }
+  if (!json.contains("hits") && !filtered) {
+    malformed_response(client, result, "search response without 'hits'");
+    co_return result;
+  }
+  add_search_meta(json, true, result.meta);
   co_return result;
 }
 

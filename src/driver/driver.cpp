@@ -181,7 +181,7 @@ void Driver::advance(std::int64_t join_point, Nanos now) {
   }
 }
 
-void Driver::finish_step(std::uint32_t step) {
+void Driver::finish_step(std::uint32_t step, bool partial) {
   std::vector<metrics::TaskResult> results;
   const auto& tasks = challenge_.schedule.at(step).tasks;
   for (std::uint32_t t = 0; t < tasks.size(); ++t) {
@@ -194,7 +194,8 @@ void Driver::finish_step(std::uint32_t step) {
                                    task.target_throughput};
     results.push_back(metrics_.result(step, t, identity, step_start_));
   }
-  metrics_.forget(step);  // its results are final: the histograms need not stay
+  metrics_.forget(step);        // its results are final: the histograms need not stay
+  if (partial) board_.reset();  // no "100%" line for a step that did not finish
   if (board_) {
     // The final line of a task sums it up: its whole run, not the last window.
     std::vector<std::string> lines;
@@ -325,7 +326,9 @@ void Driver::host_lost(const std::string& host, const std::string& reason, Nanos
 
 void Driver::fail(const std::string& reason) {
   if (phase_ == Phase::done) return;
+  bool step_running = phase_ == Phase::running && board_.has_value();  // driven, not yet finished
   phase_ = Phase::done;
+  if (step_running) finish_step(current_step_, true);
   target_.on_benchmark_failure(reason);
 }
 

@@ -113,8 +113,18 @@ std::string RaceStore::default_races_dir() {
 }
 
 std::string RaceStore::store(const std::string& race_id, const nlohmann::json& race) const {
-  auto path = (fs::path(races_dir_) / race_id / "race.json").string();
-  write_file_atomically(path, redact_json(race).dump(2) + "\n");  // no secret, wherever it came from
+  auto dir = fs::path(races_dir_) / race_id;
+  std::error_code ec;
+  bool existed = fs::exists(dir, ec);
+  auto path = (dir / "race.json").string();
+  try {
+    write_file_atomically(path, redact_json(race).dump(2) + "\n");  // no secret, wherever it came from
+  } catch (const RallyError&) {
+    // No race directory without its race.json (`list races` would warn about it forever);
+    // remove only fails on a directory that holds something else, which stays.
+    if (!existed) fs::remove(dir, ec);
+    throw;
+  }
   return path;
 }
 

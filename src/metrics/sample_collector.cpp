@@ -8,7 +8,7 @@
 namespace rally::metrics {
 
 namespace {
-constexpr std::uint64_t blob_version = 3;  // 2: errors by kind; 3: bytes, errors per second, lag, load
+constexpr std::uint64_t blob_version = 4;  // 2: errors by kind; 3: bytes, errors per second, lag, load; 4: malformed
 constexpr std::size_t error_classes = static_cast<std::size_t>(ErrorClass::count_);
 }  // namespace
 
@@ -24,6 +24,8 @@ std::string_view to_string(ErrorClass error_class) {
       return "timeout";
     case ErrorClass::bulk_items:
       return "bulk";
+    case ErrorClass::malformed:
+      return "malformed";
     case ErrorClass::count_:
       break;
   }

@@ -101,20 +101,37 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   auto options = metrics::report_options(config_.report);
   out_ << metrics::final_score_banner() << metrics::render_report(report, "markdown", options) << "\n";
   for (const auto& note : notes_) out_ << "[NOTE] " << note << "\n";
-  if (!config_.report_file.empty()) {
-    write_file_atomically(config_.report_file, redact(metrics::render_report(report, config_.report_format, options)));
+  // The results first: a report file that cannot be written must not cost the race.json.
+  std::string path;
+  try {
+    path = store_race(status, "");
+  } catch (const std::exception& e) {
+    out_.flush();
+    err_ << "[ERROR] The race finished, but its results could not be stored: " << e.what() << "\n";
+    err_.flush();
+    return exit_error;
   }
-  auto path = store_race(status, "");
   out_ << "[INFO] Race id is [" << config_.race_id << "], stored in " << path << "\n";
+  bool report_written = true;
+  if (!config_.report_file.empty()) {
+    try {
+      write_file_atomically(config_.report_file, redact(metrics::render_report(report, config_.report_format, options)));
+    } catch (const std::exception& e) {
+      err_ << "[ERROR] The race is stored in " << path << ", but the report file could not be written: " << e.what()
+           << "\n";
+      report_written = false;
+    }
+  }
   metrics_store_.publish(report, config_, out_, err_);
   int code = check_baseline();
   out_ << "\n----------------------------------\n[INFO] "
        << (code != exit_success ? "REGRESSION"
+           : !report_written    ? "ERROR (the report file was not written)"
            : degraded_.empty()  ? "SUCCESS"
                                 : "SUCCESS (DEGRADED)")
        << "\n----------------------------------\n";
   out_.flush();
-  return code;
+  return report_written ? code : exit_error;
 }
 
 int BenchmarkCoordinator::check_baseline() {

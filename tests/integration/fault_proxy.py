@@ -9,15 +9,62 @@ expression searched in the request target, query string included) meets the `mod
     half   forwarded; the client gets the status line, the headers and half of the body,
            then nothing more (the socket stays open)
     close  the proxy reads the request and closes the connection without answering
+    answer the proxy answers `status` with `body` itself (the node never sees the request);
+           the connection stays open
+    cut    forwarded; the client gets the headers and half of the body, whose
+           Content-Length promises all of it, then the connection closes
+    chunk-cut    the client gets the answer in chunked transfer encoding, cut in the
+           middle of a chunk, then the connection closes
+    bad-chunk    the client gets a chunked answer whose chunk-size line is not hex
+    reset  the proxy reads the request and resets the connection (RST: SO_LINGER 0, close)
+    reset-mid    forwarded; the client gets the headers and half of the body, then a reset
+
+With `limit`, only the first `limit` matching requests of each path (the target without its
+query string) meet the mode; the rest pass (`answer` with a limit is a node that rejects
+for a while, then recovers). `connections` counts the client connections accepted.
 
 `GET /` always goes through: rally checks the cluster with it before any load. Every
 request seen is recorded as (method, target, faulted) in `requests`.
 """
+import json
 import re
 import socket
+import struct
 import threading
+import time
 
-MODES = ("pass", "hang", "half", "close")
+MODES = ("pass", "hang", "half", "close", "answer", "cut", "chunk-cut", "bad-chunk", "reset", "reset-mid")
+REASONS = {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error",
+           502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+def rejected_execution_body():
+    """OpenSearch's answer when a node's write thread pool queue is full (HTTP 429)."""
+    reason = ("rejected execution of coordinating operation [coordinating_and_primary_bytes=0, "
+              "replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1024, max_coordinating_and_primary_bytes=1]")
+    cause = {"type": "es_rejected_execution_exception", "reason": reason}
+    return json.dumps({"error": {"root_cause": [cause], **cause}, "status": 429})
+
+
+def unavailable_shards_body():
+    """OpenSearch's answer to a search when no copy of a shard is available (HTTP 503)."""
+    return json.dumps({"error": {"root_cause": [], "type": "search_phase_execution_exception",
+                                 "reason": "all shards failed", "phase": "query", "grouped": True,
+                                 "failed_shards": []}, "status": 503})
+
+
+def _response(status, body, content_type="application/json; charset=UTF-8", extra=""):
+    if isinstance(body, str):
+        body = body.encode()
+    head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\ncontent-type: {content_type}\r\n"
+            f"content-length: {len(body)}\r\n{extra}\r\n")
+    return head.encode() + body
+
+
+def _reset(sock):
+    """Closes `sock` with an RST instead of a FIN."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
 
 
 class _Closed(Exception):
@@ -106,13 +153,18 @@ def _body(reader, fields, is_response=False, no_body=False):
 
 
 class FaultProxy:
-    def __init__(self, upstream, pattern=r"$^", mode="pass"):
+    def __init__(self, upstream, pattern=r"$^", mode="pass", limit=None, status=200, body=b""):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         host, port = upstream.rsplit(":", 1)
         self.upstream = (host, int(port))
         self.pattern = re.compile(pattern)
         self.mode = mode
+        self.limit = limit
+        self.status = status
+        self.body = body.encode() if isinstance(body, str) else body
+        self._faults = {}
+        self.connections = 0
         self.requests = []
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -163,6 +215,8 @@ class FaultProxy:
                 continue
             client.settimeout(None)
             self._track(client)
+            with self._lock:
+                self.connections += 1
             thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
             self._threads.append(thread)
             thread.start()
@@ -170,6 +224,27 @@ class FaultProxy:
     def _stall(self):
         """Holds the connection open, unanswered, until the proxy stops."""
         self._stopped.wait()
+
+    def _break(self, client, status, fields, body):
+        """Sends the upstream's answer broken as the mode says, then ends the connection."""
+        content_type = fields.get("content-type", "application/json")
+        half = body[:max(len(body) // 2, 1)]
+        if self.mode in ("cut", "reset-mid"):
+            whole = _response(status, body, content_type)
+            client.sendall(whole[:len(whole) - len(body)] + half)
+            time.sleep(0.1)  # the client reads what came before the reset (else it might think it stale)
+        elif self.mode == "chunk-cut":
+            head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\ncontent-type: {content_type}\r\n"
+                    "transfer-encoding: chunked\r\n\r\n").encode()
+            client.sendall(head + f"{len(body):x}\r\n".encode() + half)
+        else:  # bad-chunk
+            head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\ncontent-type: {content_type}\r\n"
+                    "transfer-encoding: chunked\r\n\r\n").encode()
+            client.sendall(head + b"zz-not-hex\r\n" + body + b"\r\n0\r\n\r\n")
+        if self.mode == "reset-mid":
+            _reset(client)
+            return
+        client.shutdown(socket.SHUT_WR)
 
     def _serve(self, client):
         upstream = None
@@ -183,11 +258,22 @@ class FaultProxy:
                 method, target = request_line.split(" ")[:2]
                 faulted = self.mode != "pass" and target != "/" and bool(self.pattern.search(target))
                 with self._lock:
+                    path = target.split("?")[0]
+                    if faulted and self.limit is not None:
+                        faulted = self._faults.get(path, 0) < self.limit
+                    self._faults[path] = self._faults.get(path, 0) + faulted
                     self.requests.append((method, target, faulted))
                 if faulted and self.mode == "hang":
                     return self._stall()
                 if faulted and self.mode == "close":
                     return
+                if faulted and self.mode == "reset":
+                    _reset(client)
+                    client = None
+                    return
+                if faulted and self.mode == "answer":
+                    client.sendall(_response(self.status, self.body))
+                    continue
                 if upstream is None:
                     upstream = socket.create_connection(self.upstream, timeout=120)
                     self._track(upstream)
@@ -201,6 +287,8 @@ class FaultProxy:
                 if faulted and self.mode == "half":
                     client.sendall(response_head + response_body[:len(response_body) // 2])
                     return self._stall()
+                if faulted and self.mode in ("cut", "chunk-cut", "bad-chunk", "reset-mid"):
+                    return self._break(client, status, response_fields, response_body)
                 client.sendall(response_head + response_body)
                 if fields.get("connection", "").lower() == "close" or \
                         response_fields.get("connection", "").lower() == "close":

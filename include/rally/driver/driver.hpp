@@ -85,6 +85,10 @@ class Driver {
   [[nodiscard]] const std::string& host_of_worker(std::uint32_t worker_id) const;
   [[nodiscard]] bool host_is_lost(const std::string& host) const { return lost_hosts_.count(host) > 0; }
 
+  // Ends the race: the results so far of a running step (what its Workers sent, the request
+  // that failed included) go out as its task results first, so that the stored race has them.
+  void fail(const std::string& reason);
+
   [[nodiscard]] bool finished() const { return phase_ == Phase::done; }
   [[nodiscard]] const Allocation* allocation() const { return allocation_ ? &*allocation_ : nullptr; }
   [[nodiscard]] std::uint32_t current_step() const { return current_step_; }
@@ -92,14 +96,14 @@ class Driver {
  private:
   enum class Phase { idle, preparing, prepared, running, done };
 
-  void fail(const std::string& reason);
   // Every host may open a socket per client it runs; else the race fails now, naming it.
   bool check_open_files();
   // completed-by: ends the step once `task` is done on every racing Worker that runs it.
   void complete_step_if_done(std::uint32_t task);
   // Moves on once every Worker still racing reached `join_point`.
   void advance(std::int64_t join_point, Nanos now);
-  void finish_step(std::uint32_t step);
+  // `partial`: the step ends unfinished (the race failed); its results are what arrived.
+  void finish_step(std::uint32_t step, bool partial = false);
   // "while running task 'x' (step 2 of 3)", or what else the race was doing.
   [[nodiscard]] std::string activity() const;
   [[nodiscard]] bool racing(std::uint32_t worker_id) const { return !worker_gone_.at(worker_id); }

@@ -10,7 +10,8 @@ namespace rally::metrics {
 enum class SampleType : std::uint8_t { warmup = 0, normal = 1 };
 
 // Why a request failed; the report breaks errors down by these classes.
-enum class ErrorClass : std::uint8_t { none = 0, http, transport, timeout, bulk_items, count_ };
+// malformed: a 2xx answer whose body is not what the API returns (not JSON, wrong shape).
+enum class ErrorClass : std::uint8_t { none = 0, http, transport, timeout, bulk_items, malformed, count_ };
 
 std::string_view to_string(ErrorClass error_class);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <gtest/gtest.h>
 
 #include "rally/client/connection.hpp"
@@ -319,6 +320,34 @@ TEST(ConnectionFailure, AResponseCutOffOnAReusedConnectionIsNotRetried) {
   EXPECT_NE(result.ec, boost::beast::error::timeout);
   EXPECT_EQ(server.requests().size(), 2u);
   EXPECT_EQ(server.connections(), 1);
+}
+
+// Bug: http_connection.cpp attempt() dropped the parser's partial_message on EOF mid-body and
+// reported the read's eof ("End of file"), which does not say that the answer was cut short.
+TEST(ConnectionFailure, ABodyShorterThanItsContentLengthIsAPartialMessage) {
+  LoopbackServer server({Reply{"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"partial\":", Then::close}});
+  TestClient client(loopback_config(server.port()));
+  auto result = client.get();
+  EXPECT_EQ(result.ec, boost::beast::http::error::partial_message) << result.ec.message();
+  EXPECT_EQ(client.connection().describe(result.ec), "the connection closed in the middle of the response");
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(ConnectionFailure, AChunkedBodyCutInAChunkIsAPartialMessage) {
+  LoopbackServer server(
+      {Reply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{\"partial\":", Then::close}});
+  TestClient client(loopback_config(server.port()));
+  auto result = client.get();
+  EXPECT_EQ(result.ec, boost::beast::http::error::partial_message) << result.ec.message();
+}
+
+TEST(ConnectionFailure, ABrokenChunkSizeLineIsABadChunk) {
+  LoopbackServer server(
+      {Reply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", Then::close}});
+  TestClient client(loopback_config(server.port()));
+  auto result = client.get();
+  EXPECT_EQ(result.ec, boost::beast::http::error::bad_chunk) << result.ec.message();
+  EXPECT_FALSE(result.connect_failed);
 }
 
 TEST(ConnectionFailure, ATimeoutOnAReusedConnectionIsNotRetried) {

@@ -147,6 +147,44 @@ TEST_F(DriverTest, MergesSamplesIntoTheTaskResult) {
   EXPECT_NEAR(r.latency.front().value_ms, 2.0, 0.01);
 }
 
+// Bug: a race that failed mid-step (a Worker's client under --on-error=abort, a refused
+// connection, a lost host) stored only the steps before it: the requests of the running step,
+// the failed one among them, were not in race.json.
+TEST_F(DriverTest, AFailureMidStepHandsOverTheStepsResultsSoFarBeforeTheFailure) {
+  start({{{task("a", 1)}}, {{task("b", 1)}}}, 1);
+  driver_->joinpoint_reached(0, 0, 0);
+  metrics::SampleCollector collector;
+  collector.begin_step(0, 0);
+  for (int i = 0; i < 3; ++i) {
+    metrics::RequestSample s;
+    s.request_start = i * ns_per_ms;
+    s.end = s.request_start + ns_per_ms;
+    s.latency = s.service_time = s.processing_time = ns_per_ms;
+    s.success = i != 2;
+    s.error = s.success ? metrics::ErrorClass::none : metrics::ErrorClass::transport;
+    s.error_kind = s.success ? "" : "transport: Connection refused";
+    collector.record(s);
+  }
+  driver_->update_samples(0, collector.flush(), 5);
+  driver_->fail("task 'a' failed: cannot connect");
+  ASSERT_GE(target_.calls.size(), 2u);
+  EXPECT_EQ(target_.calls[target_.calls.size() - 2], "task_finished a");
+  EXPECT_EQ(target_.calls.back(), "failure");
+  ASSERT_EQ(target_.finished.size(), 1u);
+  EXPECT_EQ(target_.finished[0].requests, 3u);
+  EXPECT_EQ(target_.finished[0].failed_requests, 1u);
+  EXPECT_EQ(target_.finished[0].errors_by_kind.at("transport: Connection refused"), 1u);
+  driver_->fail("again");  // once only
+  EXPECT_EQ(count(target_.calls, "failure"), 1u);
+}
+
+TEST_F(DriverTest, AFailureBetweenStepsHandsOverNothingMore) {
+  start({{{task("a", 1)}}}, 1);
+  driver_->fail("before any step");
+  EXPECT_TRUE(target_.finished.empty());
+  EXPECT_EQ(target_.calls.back(), "failure");
+}
+
 TEST_F(DriverTest, CorruptSamplesFailTheRace) {
   start({{{task("a", 1)}}}, 1);
   driver_->update_samples(0, "garbage", 1);

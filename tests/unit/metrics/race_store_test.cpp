@@ -1,5 +1,6 @@
 #include "rally/metrics/race_store.hpp"
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +15,7 @@
 #include "rally/common/redaction.hpp"
 
 #include "unit/temp_dir.hpp"
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace rally::metrics {
@@ -79,6 +81,59 @@ TEST(RaceStore, UnwritableDirectoryThrowsNamingThePath) {
   } catch (const RallyError& e) {
     EXPECT_THAT(e.what(), HasSubstr(dir / "not-a-dir/r-2/race.json"));
   }
+}
+
+// A disk that fills up while race.json is written: RLIMIT_FSIZE makes write() fail part way
+// (EFBIG) as ENOSPC would, without a file system of its own.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*previous_)(int) = nullptr;
+};
+
+// Bug: RaceStore::store left the race's directory behind, empty, when race.json could not be
+// written, and `rally list races` warned about it on every listing from then on.
+TEST(RaceStore, AWriteThatFailsPartWayLeavesNoFileAndNoRaceDirectory) {
+  TempDir dir;
+  RaceStore store(dir / "races");
+  store.store("earlier", {{"a", 1}});
+  nlohmann::json big = {{"results", std::string(64 * 1024, 'x')}};
+  try {
+    FileSizeLimit limit(4096);
+    store.store("r-3", big);
+    FAIL() << "expected an error";
+  } catch (const RallyError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(dir / "races/r-3/race.json"));
+    EXPECT_THAT(e.what(), HasSubstr("write: File too large"));
+  }
+  EXPECT_THAT(names_in(dir.path() / "races"), ::testing::ElementsAre("earlier"));
+}
+
+TEST(RaceStore, AFailedRewriteKeepsTheRaceJsonThatWasThere) {
+  TempDir dir;
+  RaceStore store(dir.str());
+  auto path = store.store("r", {{"version", 1}});
+  {
+    FileSizeLimit limit(16);
+    EXPECT_THROW(store.store("r", {{"version", std::string(1024, 'x')}}), RallyError);
+  }
+  EXPECT_EQ(nlohmann::json::parse(read_file(path))["version"], 1);
+  EXPECT_THAT(names_in(dir.path() / "r"), ::testing::ElementsAre("race.json"));
 }
 
 nlohmann::json race_doc(const std::string& id, const std::string& timestamp) {
