@@ -155,9 +155,9 @@ TEST_F(MessagesTest, TheOtherMessagesRoundTrip) {
 // Found by fuzz/messages_fuzzer.cpp: an infinite double from another host deserialized, and
 // passing the message on then never returned (CAF 0.17's pack754 loops on infinity).
 TEST_F(MessagesTest, ANonFiniteTimeoutFromAnotherHostIsRefused) {
-  ClientOptions options;
-  options.timeout_s = 1.0;
-  auto msg = caf::make_message(options);
+  auto config = sample_config();
+  config.client.timeout_s = 1.0;
+  auto msg = caf::make_message(config);
   std::vector<char> bytes;
   caf::binary_serializer sink{system_, bytes};
   ASSERT_FALSE(sink(msg));
@@ -173,9 +173,17 @@ TEST_F(MessagesTest, ANonFiniteTimeoutFromAnotherHostIsRefused) {
   }
   ASSERT_NE(at, std::string::npos) << "the timeout's bytes are in the message";
   std::copy(infinity->begin(), infinity->end(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  // CAF 0.17 drops an element whose inspect fails: an error, or an empty message that no
+  // handler matches. Either way no actor sees the infinite timeout.
   caf::message copy;
   caf::binary_deserializer source{system_, bytes};
-  EXPECT_TRUE(source(copy)) << "an infinite timeout must not deserialize";
+  auto error = source(copy);
+  EXPECT_TRUE(error || copy.empty()) << "an infinite timeout must not arrive";
+  caf::message intact;
+  caf::binary_deserializer intact_source{system_, text.data(), text.size()};
+  EXPECT_FALSE(intact_source(intact));
+  ASSERT_EQ(intact.size(), 1u);
+  EXPECT_EQ(intact.get_as<RaceConfig>(0).client.timeout_s, 1.0);
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/error.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/sec.hpp>
 
 #include "rally/common/race_config.hpp"
 #include "rally/driver/allocation.hpp"
