@@ -15,7 +15,7 @@
 namespace rally::actors {
 
 BenchmarkActor::BenchmarkActor(caf::actor_config& cfg, RaceConfig config, std::ostream* out, std::ostream* err)
-    : caf::event_based_actor(cfg), config_(std::move(config)), coordinator_(config_, *out, *err) {}
+    : ActorBase(cfg), config_(std::move(config)), coordinator_(config_, *out, *err) {}
 
 void BenchmarkActor::finish(int exit_code) {
   if (finished_) return;

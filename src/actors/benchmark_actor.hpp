@@ -2,9 +2,9 @@
 
 #include <iosfwd>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
 
+#include "actor_base.hpp"
 #include "rally/common/race_config.hpp"
 #include "rally/race/benchmark_coordinator.hpp"
 
@@ -12,7 +12,7 @@ namespace rally::actors {
 
 // Seed: BenchmarkActor. Loads the track through BenchmarkCoordinator, asks DriverActor
 // to prepare and then start the benchmark, and answers `run` with the exit code.
-class BenchmarkActor : public caf::event_based_actor {
+class BenchmarkActor : public ActorBase {
  public:
   BenchmarkActor(caf::actor_config& cfg, RaceConfig config, std::ostream* out, std::ostream* err);
   caf::behavior make_behavior() override;

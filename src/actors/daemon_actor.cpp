@@ -25,7 +25,7 @@ constexpr std::size_t max_remembered_peers = 256;
 
 DaemonActor::DaemonActor(caf::actor_config& cfg, driver::DaemonIdentity identity, Log* log,
                          caf::io::middleman_actor network)
-    : caf::event_based_actor(cfg), gate_(std::move(identity)), log_(log), network_(std::move(network)) {}
+    : ActorBase(cfg), gate_(std::move(identity)), log_(log), network_(std::move(network)) {}
 
 void DaemonActor::on_exit() {
   for (auto& actor : session_) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/io/middleman_actor.hpp>
 
+#include "actor_base.hpp"
 #include "rally/common/log.hpp"
 #include "rally/driver/daemon_gate.hpp"
 
@@ -18,7 +18,7 @@ namespace rally::actors {
 // TrackPreparationActors and Workers for it by registered type name, answers its clock
 // probes, and watches it: when it goes away (race over, process killed, connection lost)
 // every actor of its session is stopped and the daemon is ready for the next race.
-class DaemonActor : public caf::event_based_actor {
+class DaemonActor : public ActorBase {
  public:
   DaemonActor(caf::actor_config& cfg, driver::DaemonIdentity identity, Log* log, caf::io::middleman_actor network);
   caf::behavior make_behavior() override;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 
+#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/driver/driver.hpp"
 #include "rally/metrics/cluster_metrics.hpp"
@@ -20,7 +20,7 @@ namespace rally::actors {
 
 // Seed: DriverActor. A thin shell over driver::Driver: turns messages into calls on it
 // and its requests (the DriverTarget interface) back into messages.
-class DriverActor : public caf::event_based_actor, private driver::DriverTarget {
+class DriverActor : public ActorBase, private driver::DriverTarget {
  public:
   explicit DriverActor(caf::actor_config& cfg);
   caf::behavior make_behavior() override;

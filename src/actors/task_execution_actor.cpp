@@ -25,7 +25,7 @@ std::string bar(double fraction) {
 }
 }  // namespace
 
-TaskExecutionActor::TaskExecutionActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+TaskExecutionActor::TaskExecutionActor(caf::actor_config& cfg) : ActorBase(cfg) {}
 
 void TaskExecutionActor::on_exit() {
   preparation_.reset();  // an unfinished download keeps its .part file for the next race

@@ -4,8 +4,8 @@
 #include <string>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 
+#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/common/clock.hpp"
 #include "rally/track/corpus_preparation.hpp"
@@ -16,7 +16,7 @@ namespace rally::actors {
 // TrackPreparationActor (track::CorpusPreparation: download, unpack, index a corpus file),
 // in short steps driven by WakeupMessages so that it stays responsive, and can be stopped,
 // while it works through gigabytes.
-class TaskExecutionActor : public caf::event_based_actor {
+class TaskExecutionActor : public ActorBase {
  public:
   explicit TaskExecutionActor(caf::actor_config& cfg);
   caf::behavior make_behavior() override;

@@ -38,7 +38,7 @@ std::vector<PreparationTask> preparation_plan(const track::Track& track, const R
   return plan;
 }
 
-TrackPreparationActor::TrackPreparationActor(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+TrackPreparationActor::TrackPreparationActor(caf::actor_config& cfg) : ActorBase(cfg) {}
 
 void TrackPreparationActor::fail(const std::string& reason) {
   trace("TrackPreparationActor", "DriverActor", "BenchmarkFailure");

@@ -5,15 +5,15 @@
 #include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 
+#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 
 namespace rally::actors {
 
 // Seed: TrackPreparationActor. One per load-driver host: turns the track's corpora into
 // preparation tasks and fans them out to TaskExecutionActors, one per core.
-class TrackPreparationActor : public caf::event_based_actor {
+class TrackPreparationActor : public ActorBase {
  public:
   explicit TrackPreparationActor(caf::actor_config& cfg);
   caf::behavior make_behavior() override;

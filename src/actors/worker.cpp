@@ -9,7 +9,7 @@
 
 namespace rally::actors {
 
-Worker::Worker(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+Worker::Worker(caf::actor_config& cfg) : ActorBase(cfg) {}
 
 void Worker::on_exit() {
   // Join the io thread before the executor and its clients go away.

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
 
+#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/driver/async_executor.hpp"
 #include "rally/driver/async_io_adapter.hpp"
@@ -18,7 +18,7 @@ namespace rally::actors {
 // Seed: Worker. Owns an AsyncIoAdapter (an io_context on its own thread) on which an
 // AsyncExecutor runs this Worker's simulated clients. The actor only relays: Drive in,
 // UpdateSamples and JoinPointReached out; its WakeupMessage collects samples in batches.
-class Worker : public caf::event_based_actor {
+class Worker : public ActorBase {
  public:
   explicit Worker(caf::actor_config& cfg);
   caf::behavior make_behavior() override;
