@@ -8,6 +8,7 @@
 
 #include "rally/common/base64.hpp"
 #include "rally/common/client_options.hpp"
+#include "rally/common/markup_escape.hpp"
 #include "rally/common/race_config.hpp"
 
 namespace rally {
@@ -57,33 +58,7 @@ SecretRegistry& registry() {
   return instance;
 }
 
-// As an HTML report writes it (metrics/markup.cpp) and as a CSV field does (quotes doubled).
-std::string markup_form(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
+// As a CSV field writes it (quotes doubled).
 std::string csv_form(std::string_view text) {
   std::string out;
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -132,7 +107,7 @@ void register_secret(std::string_view secret) {
   forms.add(std::string(secret));
   auto escaped = nlohmann::json(std::string(secret)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   forms.add(escaped.substr(1, escaped.size() - 2));
-  forms.add(markup_form(secret));
+  forms.add(escape_markup(secret));  // as the HTML report writes it
   forms.add(csv_form(secret));
   auto encoded = base64_encode(secret);
   while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();

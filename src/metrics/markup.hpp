@@ -3,13 +3,13 @@
 #include <string>
 #include <string_view>
 
+#include "rally/common/markup_escape.hpp"
+
 // Text and numbers for the HTML report and its SVG charts: whatever goes into markup passes
 // through here, so that no name breaks a tag and no NaN reaches a coordinate.
 namespace rally::metrics {
 
-// `text` as HTML/XML character data or attribute value: & < > " ' escaped, control characters
-// (not allowed in XML) replaced by a space.
-std::string escape_markup(std::string_view text);
+using rally::escape_markup;  // rally/common/markup_escape.hpp
 
 // A coordinate or length for SVG: at most two decimals, no exponent, no trailing zeros;
 // "0" for NaN, and infinities clamped to +-1e6 (far outside any chart).
