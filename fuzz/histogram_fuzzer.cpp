@@ -2,8 +2,9 @@
 // with a reason or give a histogram that answers queries and serializes to the same bytes.
 #include <string>
 
-#include "fuzz_support.hpp"
 #include "rally/metrics/hdr_histogram.hpp"
+
+#include "fuzz_support.hpp"
 
 using rally::metrics::HdrHistogram;
 

@@ -6,8 +6,9 @@
 
 #include <caf/all.hpp>
 
-#include "fuzz_support.hpp"
 #include "rally/actors/messages.hpp"
+
+#include "fuzz_support.hpp"
 
 namespace {
 

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <string>
 
-#include "fuzz_support.hpp"
 #include "rally/track/corpus.hpp"
+
+#include "fuzz_support.hpp"
 
 namespace {
 

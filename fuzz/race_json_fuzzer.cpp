@@ -6,9 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuzz_support.hpp"
 #include "rally/metrics/race_store.hpp"
 #include "rally/metrics/report.hpp"
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto document = nlohmann::json::parse(rally::fuzz::as_text(data, size), nullptr, false);

@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_support.hpp"
 #include "rally/metrics/sample_collector.hpp"
+
+#include "fuzz_support.hpp"
 
 using rally::metrics::TaskInterval;
 

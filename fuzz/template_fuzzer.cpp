@@ -4,8 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuzz_support.hpp"
 #include "rally/track/template/template.hpp"
+
+#include "fuzz_support.hpp"
 
 namespace tpl = rally::track::templating;
 

@@ -2,9 +2,10 @@
 // operation, challenge and schedule parsed and checked, as `rally race` loads it.
 #include <string>
 
-#include "fuzz_support.hpp"
 #include "rally/track/track.hpp"
 #include "rally/track/track_loader.hpp"
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   rally::track::TrackFiles files;

@@ -3,8 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fuzz_support.hpp"
 #include "rally/track/track_params.hpp"
+
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(rally::fuzz::as_text(data, size));

@@ -4,9 +4,10 @@
 
 #include <caf/response_promise.hpp>
 
-#include "actor_base.hpp"
 #include "rally/common/race_config.hpp"
 #include "rally/race/benchmark_coordinator.hpp"
+
+#include "actor_base.hpp"
 
 namespace rally::actors {
 

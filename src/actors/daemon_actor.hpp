@@ -7,9 +7,10 @@
 #include <caf/actor.hpp>
 #include <caf/io/middleman_actor.hpp>
 
-#include "actor_base.hpp"
 #include "rally/common/log.hpp"
 #include "rally/driver/daemon_gate.hpp"
+
+#include "actor_base.hpp"
 
 namespace rally::actors {
 

@@ -17,8 +17,7 @@
 
 namespace rally::actors {
 
-DriverActor::DriverActor(caf::actor_config& cfg)
-    : ActorBase(cfg), progress_(std::cerr, ::isatty(STDERR_FILENO) == 1) {}
+DriverActor::DriverActor(caf::actor_config& cfg) : ActorBase(cfg), progress_(std::cerr, ::isatty(STDERR_FILENO) == 1) {}
 
 void DriverActor::on_exit() {
   // However the DriverActor ends, its Workers and preparers end too: they keep themselves

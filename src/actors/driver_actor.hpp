@@ -8,12 +8,12 @@
 
 #include <caf/actor.hpp>
 
-#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/driver/driver.hpp"
 #include "rally/metrics/cluster_metrics.hpp"
 #include "rally/track/track.hpp"
 
+#include "actor_base.hpp"
 #include "load_driver_pool.hpp"
 
 namespace rally::actors {

@@ -5,10 +5,11 @@
 
 #include <caf/actor.hpp>
 
-#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/common/clock.hpp"
 #include "rally/track/corpus_preparation.hpp"
+
+#include "actor_base.hpp"
 
 namespace rally::actors {
 

@@ -6,8 +6,9 @@
 
 #include <caf/actor.hpp>
 
-#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
+
+#include "actor_base.hpp"
 
 namespace rally::actors {
 

@@ -6,12 +6,13 @@
 
 #include <caf/actor.hpp>
 
-#include "actor_base.hpp"
 #include "rally/actors/messages.hpp"
 #include "rally/driver/async_executor.hpp"
 #include "rally/driver/async_io_adapter.hpp"
 #include "rally/metrics/sample_collector.hpp"
 #include "rally/track/track.hpp"
+
+#include "actor_base.hpp"
 
 namespace rally::actors {
 

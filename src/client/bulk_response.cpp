@@ -45,7 +45,7 @@ void count_item_failures(const nlohmann::json& json, std::uint64_t docs, Operati
       }
     }
   }
-  if (failed == 0) failed = docs;  // "errors": true without failed items: nothing can be trusted
+  if (failed == 0) failed = docs;   // "errors": true without failed items: nothing can be trusted
   failed = std::min(failed, docs);  // more failed items than documents sent: an answer to something else
   result.success = false;
   result.error = metrics::ErrorClass::bulk_items;

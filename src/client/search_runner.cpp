@@ -45,7 +45,8 @@ namespace {
 // the int64 range (converting 1e43 to an integer would be undefined); anything else is 0.
 std::int64_t as_count(const nlohmann::json* value) {
   if (!value || !value->is_number()) return 0;
-  if (value->is_number_unsigned()) return static_cast<std::int64_t>(std::min<std::uint64_t>(value->get<std::uint64_t>(), INT64_MAX));
+  if (value->is_number_unsigned())
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(value->get<std::uint64_t>(), INT64_MAX));
   if (value->is_number_integer()) return value->get<std::int64_t>();
   double d = value->get<double>();
   if (!(d > -9.2e18)) return d < 0 ? INT64_MIN : 0;  // also NaN

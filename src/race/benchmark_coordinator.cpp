@@ -115,7 +115,8 @@ int BenchmarkCoordinator::on_benchmark_complete() {
   bool report_written = true;
   if (!config_.report_file.empty()) {
     try {
-      write_file_atomically(config_.report_file, redact(metrics::render_report(report, config_.report_format, options)));
+      write_file_atomically(config_.report_file,
+                            redact(metrics::render_report(report, config_.report_format, options)));
     } catch (const std::exception& e) {
       err_ << "[ERROR] The race is stored in " << path << ", but the report file could not be written: " << e.what()
            << "\n";

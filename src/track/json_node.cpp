@@ -32,8 +32,9 @@ Json parse_json(const std::string& text, const std::string& file) {
     auto quote = what.find('\'');
     auto end = quote == std::string::npos ? std::string::npos : what.find('\'', quote + 1);
     auto at = end == std::string::npos ? std::string::npos : text.find(what.substr(quote + 1, end - quote - 1));
-    auto line = at == std::string::npos ? std::string()
-                                        : ":" + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    auto line = at == std::string::npos
+                    ? std::string()
+                    : ":" + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
     throw RallyError(file + line + ": invalid JSON: " + what);
   }
 }

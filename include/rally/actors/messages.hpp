@@ -191,7 +191,8 @@ typename Inspector::result_type inspect(Inspector& f, RaceConfig& x) {
            x.ignore_unused_track_params, x.include_tasks, x.exclude_tasks, x.race_epoch, x.target_hosts, x.client,
            x.cluster_distribution, x.cluster_version, x.report_file, x.report_format, x.races_dir, x.user_tags,
            x.test_mode, x.offline, x.on_error, x.enable_assertions, x.worker_count, x.request_timeout_ms,
-           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms, caf::meta::load_callback([&x]() -> caf::error {
+           x.connect_timeout_ms, x.sample_interval_ms, x.join_timeout_ms,
+           caf::meta::load_callback([&x]() -> caf::error {
              return std::isfinite(x.race_epoch) ? caf::error{} : caf::make_error(caf::sec::invalid_argument);
            }));
 }

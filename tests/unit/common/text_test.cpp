@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rally/common/text.hpp"
+
+#include <gtest/gtest.h>
 
 using rally::invalid_utf8_at;
 

@@ -202,9 +202,9 @@ TEST(OffsetTable, TableOlderThanTheDataFileIsTreatedAsMissing) {
 TEST(OffsetTable, CorruptTableIsTreatedAsMissing) {
   TempDir dir;
   auto path = dir.write("docs.json", "a\n");
-  for (const char* corrupt : {"50000\n", "50000;x\n", "abc;1\n", "50000;1\ngarbage\n", "50000;-1\n", "50000;1x\n",
-                              "50000;10\n40000;20\n", "50000;10\n100000;10\n", ";5\n", "0;0\n",
-                              "50000;99999999999999999999999\n"}) {
+  for (const char* corrupt :
+       {"50000\n", "50000;x\n", "abc;1\n", "50000;1\ngarbage\n", "50000;-1\n", "50000;1x\n", "50000;10\n40000;20\n",
+        "50000;10\n100000;10\n", ";5\n", "0;0\n", "50000;99999999999999999999999\n"}) {
     SCOPED_TRACE(corrupt);
     dir.write("docs.json.offset", corrupt);
     fs::last_write_time(path + ".offset", fs::last_write_time(path) + std::chrono::seconds(1));
@@ -239,9 +239,9 @@ TEST(LineOffset, UsesTheLastEntryAtOrBeforeTheLine) {
   table.entries = {{1, 2}, {3, 5}};
   EXPECT_EQ(line_offset(data, table, 0), 0u);
   EXPECT_EQ(line_offset(data, table, 1), 2u);
-  EXPECT_EQ(line_offset(data, table, 2), 5u);   // entry 1 then one line
-  EXPECT_EQ(line_offset(data, table, 3), 5u);   // taken from the table as it is
-  EXPECT_EQ(line_offset(data, table, 4), 9u);   // from 5: the rest of "ccc\n"
+  EXPECT_EQ(line_offset(data, table, 2), 5u);  // entry 1 then one line
+  EXPECT_EQ(line_offset(data, table, 3), 5u);  // taken from the table as it is
+  EXPECT_EQ(line_offset(data, table, 4), 9u);  // from 5: the rest of "ccc\n"
 }
 
 TEST(LineOffset, AnEntryThatDoesNotStartALineEndsTheUseOfTheTable) {

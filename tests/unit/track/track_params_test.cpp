@@ -57,7 +57,9 @@ TEST(TrackParams, ErrorsSayWhatIsWrong) {
 // only when race.json was written (nlohmann's type_error 316), with no word of --track-params.
 TEST(TrackParams, KeyValueTextMustBeUtf8) {
   try {
-    parse_track_params("k:-12,flo\x8f" "at:1e308");
+    parse_track_params(
+        "k:-12,flo\x8f"
+        "at:1e308");
     FAIL();
   } catch (const RallyError& e) {
     EXPECT_STREQ(e.what(), "--track-params: not UTF-8 text (byte 10)");
