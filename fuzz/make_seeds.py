@@ -110,7 +110,7 @@ def http_response_seeds():
         "bulk-item-errors": (0x45, response(200, "OK", bad_items)),
         "bulk-no-errors-flag": (0x05, response(200, "OK", '{"took": 1}')),
         "search-chunked": (0x02, response(200, "OK", search, chunked=True)),
-        "search-gzip": (0x10, response(200, "OK", gzip.compress(search.encode()), headers=["content-encoding: gzip"])),
+        "search-gzip": (0x10, response(200, "OK", gzip.compress(search.encode(), mtime=0), headers=["content-encoding: gzip"])),
         "search-close-delimited": (0x3f, response(200, "OK", search, content_length=False) + b""),
         "rejected-429": (0x01, response(429, "Too Many Requests", json.dumps(
             {"error": {"type": "es_rejected_execution_exception", "reason": "rejected execution"}, "status": 429}))),
