@@ -19,8 +19,10 @@ def throttled_track(directory, target, clients=1, period=3):
         "schedule": [
             {"operation": {"name": "delete", "operation-type": "delete-index"}},
             {"operation": {"name": "create", "operation-type": "create-index"}},
+            # Throttled too: 5 unthrottled requests take a few ms, and their throughput swings by
+            # half between two races on a busy machine (test_race_fails_on_regression...).
             {"operation": {"name": "missing", "operation-type": "search", "index": "no-such-index",
-                           "body": {"query": {"match_all": {}}}}, "iterations": 5},
+                           "body": {"query": {"match_all": {}}}}, "iterations": 5, "target-throughput": 50},
             {"operation": {"name": "search", "operation-type": "search", "index": "views",
                            "body": {"query": {"match_all": {}}}},
              "clients": clients, "target-throughput": target, "time-period": period},
@@ -107,11 +109,12 @@ class ReportViewsTest(TempDirTestCase, unittest.TestCase):
                         m["throughput"][k] *= 2
         edit_json(os.path.join(races, fast, "race.json"), faster)
 
-        _, regressed = self.race(track, f"--baseline={fast}", "--fail-on-regression=throughput.mean:10")
+        _, regressed = self.race(track, f"--baseline={fast}", "--fail-on-regression=throughput.mean:25")
         self.assertEqual(regressed.returncode, 64, regressed.stdout + regressed.stderr)
         self.assertIn("regression", regressed.stderr)
         self.assertIn("[INFO] REGRESSION", regressed.stdout)
-        _, fine = self.race(track, f"--baseline={baseline}", "--fail-on-regression=throughput.mean:10")
+        # The same track again: only the noise of two runs, well inside 25% for throttled tasks.
+        _, fine = self.race(track, f"--baseline={baseline}", "--fail-on-regression=throughput.mean:25")
         self.assertEqual(fine.returncode, 0, fine.stdout + fine.stderr)
         self.assertIn("No regression against the baseline race", fine.stdout)
 
