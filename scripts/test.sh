@@ -3,8 +3,9 @@
 # in four builds (CMakePresets.json):
 #   release  unit, actor protocol, integration against a real OpenSearch node on loopback,
 #            the fault matrix, benchmark smoke runs, lint                       (build/)
-#   dev      the same suite, binaries under ASan+UBSan, without the benchmark smoke runs
-#            (they judge speed and RSS, which the sanitizers change) and lint   (build-dev/)
+#   dev      the same suite, binaries under ASan+UBSan, without the benchmark smoke runs and
+#            test_measurement (they judge speed, RSS and rally's own overhead, which the
+#            sanitizers change) and lint                                         (build-dev/)
 #   tsan     the actor and Worker tests under ThreadSanitizer                   (build-tsan/)
 #   fuzz     every fuzzer for RALLY_FUZZ_SECONDS s (default 30) from its seeds (build-fuzz/)
 # Usage: scripts/test.sh [--presets release,dev,tsan,fuzz] [ctest arguments...]
@@ -36,7 +37,7 @@ IFS=, read -r -a chosen <<<"$presets"
 for preset in "${chosen[@]}"; do
   case $preset in
     release | tsan | fuzz) run "$preset" "$@" ;;
-    dev) run dev -LE '^(bench|lint)$' "$@" ;;
+    dev) run dev -LE '^(bench|lint|timing)$' "$@" ;;
     *) echo "scripts/test.sh: unknown preset '$preset' (release, dev, tsan, fuzz)" >&2; exit 2 ;;
   esac
 done

@@ -32,6 +32,7 @@ class Text {
  public:
   void append(std::string_view s) {
     auto n = std::min(s.size(), N - size_);
+    if (n == 0) return;  // an empty view may hold a null pointer, which memcpy must not get
     std::memcpy(data_.data() + size_, s.data(), n);
     size_ += n;
   }
