@@ -37,10 +37,6 @@ bool filters_response(const track::RequestParams& params) {
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // A count from a response, whatever JSON number it is: a float is truncated and clamped to
 // the int64 range (converting 1e43 to an integer would be undefined); anything else is 0.
 std::int64_t as_count(const nlohmann::json* value) {
